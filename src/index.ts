@@ -1,3 +1,9 @@
 // The public surface of micrograd-ts: what `import { … } from "micrograd-ts"` gives a notebook.
 export { Value, topologicalOrder } from "./engine.js";
 export type { Operand } from "./engine.js";
+export { Module, Neuron, Layer, MLP } from "./nn.js";
+export type { Input, NetOptions } from "./nn.js";
+export { MT19937, PythonRandom, NumpyRandomState, SeededRandom, defaultRng, seed } from "./random.js";
+export type { Rng, NoiseRng } from "./random.js";
+export { makeMoons } from "./data.js";
+export type { Dataset, MoonsOptions } from "./data.js";
