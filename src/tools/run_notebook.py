@@ -1,0 +1,171 @@
+"""Execute one notebook with the tslab kernel through nbclient, cell by cell.
+
+Called by src/tools/run.ts (the one notebook executor of micrograd-ts); not meant for people.
+
+    python3 run_notebook.py NOTEBOOK --out RESULT.json [--timeout 60] [--continue-on-error]
+                            [--cwd DIR] [--kernel tslab] [--pause 0.5]
+
+Writes RESULT.json: {"cells": [...], "executed": <notebook>} or {"error": "..."} (then exit 2).
+The result goes to a file, not stdout, because the kernel process inherits our stdout.
+
+Why cell by cell instead of NotebookClient.execute(): tslab answers every request that
+arrives in the ~200 ms after a failed cell with status "abort" and no output, and nbclient
+treats "abort" as success. So we look at every execute_reply ourselves, wait out the abort
+window after a failure before sending the next cell, and still count any "abort" as a failure.
+"""
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+
+try:
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.util import ensure_async
+except ImportError as e:  # run.ts checks first; this is the last line of defence
+    print(f"Jupyter's Python packages are missing ({e}); install nbclient and nbformat", file=sys.stderr)
+    sys.exit(3)
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# Stack frames inside Node itself or tslab's machinery say nothing about the lesson.
+INTERNAL_FRAME = re.compile(r"^\s+at .*(\(node:|node:internal|node:vm|/node_modules/tslab/)")
+
+
+def read_notebook(path):
+    """Read and validate, turning every failure into one readable sentence."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise ValueError(f"cannot read {path}: {e.strerror}")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not a notebook: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})")
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
+        raise ValueError(f'{path} is not a notebook: a .ipynb file is a JSON object with "cells" and "nbformat"')
+    if raw.get("nbformat") != 4:
+        raise ValueError(f"{path}: only nbformat 4 notebooks are supported (this one says {raw.get('nbformat')!r})")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        nbformat.validate(nb)
+    except Exception as e:  # nbformat raises several kinds; the first line says what is wrong
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ValueError(f"{path} is not a valid notebook: {first}")
+    return nb
+
+
+def error_text(cell):
+    """tslab reports errors on stderr; other kernels use `error` outputs. Collect both."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            parts.append(out.get("text", ""))
+        elif out.get("output_type") == "error":
+            tb = "\n".join(out.get("traceback", []))
+            parts.append(tb or f"{out.get('ename')}: {out.get('evalue')}")
+    lines = ANSI.sub("", "".join(parts)).splitlines()
+    return "\n".join(l for l in lines if not INTERNAL_FRAME.search(l)).strip()
+
+
+def first_line(source):
+    line = source.strip().splitlines()[0] if source.strip() else ""
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+async def run(args):
+    nb = read_notebook(args.notebook)
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        allow_errors=True,  # we judge each reply ourselves (see module docstring)
+        record_timing=False,  # no timestamps: rendered pages must be byte-identical run to run
+        interrupt_on_timeout=False,  # a JS busy loop cannot be interrupted; we stop the kernel
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": args.cwd}},
+    )
+    reports = []
+    stopped = None  # why the remaining cells will not run, once something went wrong
+
+    def report(index, cell, status, message=None):
+        r = {"index": index, "executionCount": cell.get("execution_count"), "status": status}
+        if message:
+            r["message"] = message
+        reports.append(r)
+
+    async with client.async_setup_kernel():
+        info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
+        if info and "language_info" in info["content"]:
+            nb.metadata["language_info"] = info["content"]["language_info"]
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if stopped:
+                cell.outputs, cell.execution_count = [], None
+                report(index, cell, "not-run", stopped)
+                continue
+            if not cell.source.strip():
+                report(index, cell, "ok")
+                continue
+            replies = []
+
+            def keep(cell, cell_index, execute_reply):
+                replies.append(execute_reply)
+
+            client.on_cell_executed = keep
+            try:
+                await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+            except CellTimeoutError:
+                report(index, cell, "timeout", f"cell {index + 1} timed out after {args.timeout} s: {first_line(cell.source)}")
+                stopped = f"not run: the kernel was stopped after cell {index + 1} timed out"
+                continue
+            except DeadKernelError:
+                report(index, cell, "error", f"the kernel died while running cell {index + 1}")
+                stopped = f"not run: the kernel died in cell {index + 1}"
+                continue
+            reply = replies[0] if replies else None
+            status = reply["content"].get("status") if reply else None
+            if status == "ok":
+                report(index, cell, "ok")
+                continue
+            if status in ("abort", "aborted"):
+                report(index, cell, "aborted", f"cell {index + 1} was aborted by the kernel without running "
+                       "(it arrived in tslab's abort window after a failure)")
+            else:
+                report(index, cell, "error", error_text(cell) or f"cell {index + 1} failed (status {status!r}) with no message")
+            if not args.continue_on_error:
+                stopped = f"not run: cell {index + 1} failed"
+            else:
+                # Let tslab's abort window close so the next cell really runs.
+                await asyncio.sleep(args.pause)
+    return {"cells": reports, "executed": nb}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("notebook")
+    p.add_argument("--out", required=True)
+    p.add_argument("--timeout", type=int, default=60)  # nbclient wants whole seconds
+    p.add_argument("--continue-on-error", action="store_true")
+    p.add_argument("--cwd", default=None)
+    p.add_argument("--kernel", default="tslab")
+    p.add_argument("--pause", type=float, default=0.5)
+    args = p.parse_args()
+    try:
+        result = asyncio.run(run(args))
+        code = 0
+    except ValueError as e:
+        result, code = {"error": str(e)}, 2
+    except Exception as e:  # e.g. the kernelspec is missing: say it in one line
+        result, code = {"error": f"{type(e).__name__}: {e}"}, 2
+    with open(args.out, "w", encoding="utf-8") as f:
+        json.dump(result, f)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
