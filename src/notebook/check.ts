@@ -1,0 +1,176 @@
+/**
+ * Check helpers for exercise cells.
+ *
+ * A check cell calls `check("name", yourAnswer, expected)`. When the answer is right it shows one
+ * short green ✓ line and writes nothing to stderr (graders such as nbgrader count any stderr
+ * output as a failure). When it is wrong it throws a `CheckError` whose message names the
+ * exercise, shows what was expected, what the learner got and the tolerance, plus a hint when
+ * the cell gives one. Throwing (rather than printing "WRONG") makes the cell fail, so Jupyter,
+ * nbgrader and `npm run check` all see it.
+ *
+ * Numbers match when |got − expected| ≤ tol · max(1, |expected|): an absolute tolerance for
+ * numbers up to 1 in size and a relative one above, so 1e-6 suits both a gradient of 0.5 and a
+ * loss of 1234.5. NaN matches only NaN, and an infinity only the same infinity.
+ */
+import { Value } from "../engine.js";
+
+/** The default tolerance: absolute for |expected| ≤ 1, relative above. */
+export const DEFAULT_TOL = 1e-6;
+
+export interface CheckOptions {
+  /** Allowed difference, see DEFAULT_TOL (default 1e-6). */
+  tol?: number;
+  /** Shown under the failure to nudge the learner. */
+  hint?: string;
+}
+
+/** What `check` can compare: numbers, Values (by data), booleans, strings and arrays of these. */
+export type Checkable = number | Value | boolean | string | readonly Checkable[];
+
+/** A wrong answer in an exercise. The message is the whole story; the stack would only be noise. */
+export class CheckError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckError";
+    // No stack frames, and a setter that ignores writes: tslab runs cells through `vm`, which would
+    // otherwise prepend the line of check.js that threw (with a ^ under it) to what the learner sees.
+    const stack = `${this.name}: ${message}`;
+    Object.defineProperty(this, "stack", { get: () => stack, set: () => {}, configurable: true, enumerable: false });
+  }
+}
+
+/** Compare `actual` with `expected` and show ✓, or throw a CheckError that says what differs. */
+export function check(name: string, actual: unknown, expected: Checkable, options: CheckOptions = {}): void {
+  const tol = tolerance(name, options);
+  const problem = compare(name, actual, expected, tol);
+  if (problem !== undefined) fail(problem, options.hint);
+  pass(name);
+}
+
+/** Compare the `grad` of each Value with the expected gradients (e.g. after `backward()`). */
+export function checkGrads(
+  name: string,
+  values: readonly Value[],
+  expectedGrads: readonly number[],
+  options: CheckOptions = {},
+): void {
+  const tol = tolerance(name, options);
+  if (!Array.isArray(values)) fail(`${name}: expected an array of Values, got ${describe(values)}`, options.hint);
+  if (values.length !== expectedGrads.length) {
+    fail(`${name}: expected ${expectedGrads.length} Values, got ${values.length}`, options.hint);
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v: unknown = values[i];
+    if (!(v instanceof Value)) {
+      fail(`${name}[${i}]: expected a Value, got ${describe(v)}`, options.hint);
+    }
+    const where = v.label ? `${name}: ${v.label}.grad` : `${name}[${i}].grad`;
+    const problem = compareNumber(where, v.grad, expectedGrads[i], tol);
+    if (problem !== undefined) fail(problem, options.hint);
+  }
+  pass(name);
+}
+
+/** Pass when `condition` is exactly `true`; otherwise fail with `message`. */
+export function checkTrue(name: string, condition: unknown, message = "the condition is false", options: Pick<CheckOptions, "hint"> = {}): void {
+  if (condition !== true) {
+    const why = condition === false ? message : `${message} (the condition is ${describe(condition)}, not true)`;
+    fail(`${name}: ${why}`, options.hint);
+  }
+  pass(name);
+}
+
+function tolerance(name: string, options: CheckOptions): number {
+  const tol = options.tol ?? DEFAULT_TOL;
+  if (typeof tol !== "number" || !(tol >= 0)) {
+    throw new TypeError(`check "${name}": tol must be a number ≥ 0, got ${describe(tol)}`);
+  }
+  return tol;
+}
+
+/** Returns undefined when they match, otherwise one line saying where and how they differ. */
+function compare(where: string, actual: unknown, expected: Checkable, tol: number): string | undefined {
+  if (isList(expected)) {
+    if (!Array.isArray(actual)) return `${where}: expected an array of ${expected.length}, got ${describe(actual)}`;
+    if (actual.length !== expected.length) {
+      return `${where}: expected an array of ${expected.length}, got an array of ${actual.length}`;
+    }
+    for (let i = 0; i < expected.length; i++) {
+      const problem = compare(`${where}[${i}]`, actual[i], expected[i] as Checkable, tol);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  }
+  if (typeof expected === "boolean" || typeof expected === "string") {
+    if (actual === expected) return undefined;
+    return `${where}: expected ${JSON.stringify(expected)}, got ${describe(actual)}`;
+  }
+  const want = expected instanceof Value ? expected.data : expected;
+  if (actual instanceof Value) return compareNumber(where, actual.data, want, tol);
+  return compareNumber(where, actual, want, tol);
+}
+
+/** Array.isArray does not narrow readonly arrays. */
+function isList(x: unknown): x is readonly Checkable[] {
+  return Array.isArray(x);
+}
+
+function compareNumber(where: string, got: unknown, want: number, tol: number): string | undefined {
+  if (typeof got !== "number") return `${where}: expected a number (or a Value) near ${fmt(want)}, got ${describe(got)}`;
+  if (Number.isNaN(want)) return Number.isNaN(got) ? undefined : `${where}: expected NaN, got ${fmt(got)}`;
+  if (Number.isNaN(got)) return `${where}: expected ${fmt(want)}, got NaN`;
+  if (got === want) return undefined;
+  const diff = Math.abs(got - want);
+  const allowed = tol * Math.max(1, Math.abs(want));
+  if (Number.isFinite(want) && diff <= allowed) return undefined;
+  // Three significant digits say how far off it is without float noise like 0.09999999999999964.
+  const off = Number.isFinite(diff) ? `, off by ${fmt(Number(diff.toPrecision(3)))}` : "";
+  return `${where}: expected ${fmt(want)}, got ${fmt(got)}${off} (tolerance ±${fmt(allowed)})`;
+}
+
+function fmt(x: number): string {
+  if (x !== 0 && Number.isFinite(x) && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e15)) return x.toExponential();
+  return String(x);
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return "undefined";
+  if (x === null) return "null";
+  if (typeof x === "number") return fmt(x);
+  if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
+  if (typeof x === "boolean") return String(x);
+  if (x instanceof Value) return `Value(data=${fmt(x.data)})`;
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (typeof x === "function") return "a function (did you forget to call it?)";
+  return `${typeof x === "object" ? "an object" : typeof x} (${Object.prototype.toString.call(x).slice(8, -1)})`;
+}
+
+/** `problem` is one line that starts with the exercise's name (or a path under it). */
+function fail(problem: string, hint?: string): never {
+  throw new CheckError(hint ? `✗ ${problem}\nHint: ${hint}` : `✗ ${problem}`);
+}
+
+function pass(name: string): void {
+  const shown = showHtml(`<div style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`);
+  if (!shown) console.log(`✓ ${name}`);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * Show HTML through tslab when this process is a tslab kernel; return false otherwise.
+ * We only look at tslab when the kernel already loaded it: requiring it elsewhere would load a
+ * whole TypeScript compiler just to learn that `display` throws "Not ready".
+ */
+function showHtml(html: string): boolean {
+  const inKernel = Object.keys(require.cache).some((file) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file));
+  if (!inKernel) return false;
+  try {
+    (require("tslab") as { display: { html(s: string): void } }).display.html(html);
+    return true;
+  } catch {
+    return false;
+  }
+}
