@@ -125,7 +125,7 @@ function compareNumber(where: string, got: unknown, want: number, tol: number): 
   if (Number.isFinite(want) && diff <= allowed) return undefined;
   // Three significant digits say how far off it is without float noise like 0.09999999999999964.
   const off = Number.isFinite(diff) ? `, off by ${fmt(Number(diff.toPrecision(3)))}` : "";
-  return `${where}: expected ${fmt(want)}, got ${fmt(got)}${off} (tolerance ±${fmt(allowed)})`;
+  return `${where}: expected ${fmt(want)}, got ${fmt(got)}${off} (tolerance ±${fmt(Number(allowed.toPrecision(3)))})`;
 }
 
 function fmt(x: number): string {
