@@ -1,14 +1,15 @@
 /**
  * The autograd engine: a scalar `Value` that remembers how it was computed.
  *
- * Every operation builds its result with `Value.from(data, inputs, localGrads, op)`:
- * the forward value and the local derivative of the result with respect to each
- * input sit on the same line. `backward()` then only has to apply the chain rule:
- * walk the graph from the output back to the leaves and add
+ * Every operation returns `result(forward value, op, input, d(result)/d(input), …)`:
+ * the value and its local derivatives sit on one line. `backward()` then only applies
+ * the chain rule: it walks the graph from the output back to the leaves and adds
  * `localGrad * result.grad` into each input's `grad`.
  *
- * Storing local derivatives as numbers (instead of one closure per node, as the
- * lecture does in Python) keeps the graph small and fast without changing the math.
+ * Why numbers instead of one closure per node (as the lecture does in Python): a node
+ * is then one small object, with no arrays or functions hanging off it. Training builds
+ * tens of thousands of nodes per step, and most of the time of a naive port goes into
+ * allocating and garbage-collecting them; the mathematics is the same.
  */
 
 /** What the binary operations accept on their right-hand side. */
@@ -16,15 +17,11 @@ export type Operand = Value | number;
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
 
-/** Round for display the way the lecture's prints read (full precision, no noise). */
-function fmt(x: number): string {
-  return String(x);
-}
-
 function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
   if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
   if (typeof x === "object") return `an object (${Object.prototype.toString.call(x).slice(8, -1)})`;
   return `${typeof x} ${String(x)}`;
 }
@@ -36,43 +33,55 @@ function toValue(x: unknown, op: string): Value {
   throw new TypeError(`Value.${op}: expected a Value or a number, got ${describe(x)}`);
 }
 
-/** Marks for the graph walk: a node is "seen" when its mark equals the current walk's number. */
+/** Marks for graph walks: a node is "seen" when its mark equals the current walk's number. */
 let walkCounter = 0;
 
 export class Value {
   /** The number this node holds (the forward pass). */
   data: number;
   /** d(output)/d(this), filled in by `backward()` on some output. */
-  grad = 0;
-  /** The values this one was computed from (empty for a leaf). */
-  readonly inputs: readonly Value[];
-  /** d(this)/d(inputs[i]) for each input, computed during the forward pass. */
-  readonly localGrads: readonly number[];
-  /** The operation that produced this value ("" for a leaf). */
-  readonly op: string;
+  grad: number;
   /** A name for drawings and prints. */
   label: string;
+  /** The operation that produced this value ("" for a leaf). */
+  readonly op: string;
+  // Up to two inputs, each stored next to the local derivative d(this)/d(input).
+  private readonly a: Value | null;
+  private readonly da: number;
+  private readonly b: Value | null;
+  private readonly db: number;
   /** Scratch mark for graph walks (see `topologicalOrder`). */
-  private mark = 0;
+  private mark: number;
 
-  constructor(data: number, label = "") {
+  /**
+   * `new Value(2, "a")` makes a leaf. Operations pass the rest (see `result` below):
+   * the op's name and each input followed by its local derivative.
+   */
+  constructor(data: number, label = "", op = "", a: Value | null = null, da = 0, b: Value | null = null, db = 0) {
     if (typeof data !== "number") {
       throw new TypeError(`new Value: expected a number, got ${describe(data)}`);
     }
     this.data = data;
+    this.grad = 0;
     this.label = label;
-    this.inputs = [];
-    this.localGrads = [];
-    this.op = "";
+    this.op = op;
+    this.a = a;
+    this.da = da;
+    this.b = b;
+    this.db = db;
+    this.mark = 0;
   }
 
-  /** Build the result of an operation: its value, its inputs, and d(result)/d(input) for each. */
-  static from(data: number, inputs: Value[], localGrads: number[], op: string): Value {
-    const v = new Value(data);
-    (v as { inputs: readonly Value[] }).inputs = inputs;
-    (v as { localGrads: readonly number[] }).localGrads = localGrads;
-    (v as { op: string }).op = op;
-    return v;
+  /** The values this one was computed from (empty for a leaf). */
+  get inputs(): Value[] {
+    if (this.a === null) return [];
+    return this.b === null ? [this.a] : [this.a, this.b];
+  }
+
+  /** d(this)/d(input) for each of `inputs`, computed during the forward pass. */
+  get localGrads(): number[] {
+    if (this.a === null) return [];
+    return this.b === null ? [this.da] : [this.da, this.db];
   }
 
   /** Give this value a name (for graphs and prints) and return it, so it chains. */
@@ -81,84 +90,85 @@ export class Value {
     return this;
   }
 
-  // ---- operations: forward value, then the local derivative(s) ----
+  // ---- operations: the forward value, then each input with its local derivative ----
 
   add(other: Operand): Value {
     const o = toValue(other, "add");
-    return Value.from(this.data + o.data, [this, o], [1, 1], "+");
+    return result(this.data + o.data, "+", this, 1, o, 1);
   }
 
   sub(other: Operand): Value {
     const o = toValue(other, "sub");
-    return Value.from(this.data - o.data, [this, o], [1, -1], "-");
+    return result(this.data - o.data, "-", this, 1, o, -1);
   }
 
   mul(other: Operand): Value {
     const o = toValue(other, "mul");
-    return Value.from(this.data * o.data, [this, o], [o.data, this.data], "*");
+    return result(this.data * o.data, "*", this, o.data, o, this.data);
   }
 
   div(other: Operand): Value {
     const o = toValue(other, "div");
-    const b = o.data;
-    // d(a/b)/da = 1/b,  d(a/b)/db = -a/b²
-    return Value.from(this.data / b, [this, o], [1 / b, -this.data / (b * b)], "/");
+    const x = this.data;
+    const y = o.data;
+    // d(x/y)/dx = 1/y,  d(x/y)/dy = -x/y²
+    return result(x / y, "/", this, 1 / y, o, -x / (y * y));
   }
 
-  /** this ** n for a number exponent n (d/dx xⁿ = n·xⁿ⁻¹). */
+  /** this ** n for a number exponent n: d/dx xⁿ = n·xⁿ⁻¹. */
   pow(n: number): Value {
     if (typeof n !== "number") {
       const got: unknown = n;
-      throw new TypeError(
-        `Value.pow: the exponent must be a number, got ${got instanceof Value ? "a Value (only number exponents are supported)" : describe(got)}`,
-      );
+      const what = got instanceof Value ? "a Value (only number exponents are supported: use .data)" : describe(got);
+      throw new TypeError(`Value.pow: the exponent must be a number, got ${what}`);
     }
     const x = this.data;
-    return Value.from(x ** n, [this], [n * x ** (n - 1)], `**${n}`);
+    return result(x ** n, `**${n}`, this, n * x ** (n - 1));
   }
 
   neg(): Value {
-    return Value.from(-this.data, [this], [-1], "neg");
+    return result(-this.data, "neg", this, -1);
   }
 
   exp(): Value {
     const e = Math.exp(this.data); // overflows to Infinity, never NaN
-    return Value.from(e, [this], [e], "exp");
+    return result(e, "exp", this, e);
   }
 
   log(): Value {
     const x = this.data;
-    return Value.from(Math.log(x), [this], [1 / x], "log");
+    return result(Math.log(x), "log", this, 1 / x);
   }
 
   tanh(): Value {
-    const t = Math.tanh(this.data); // saturates to ±1 for large inputs, unlike (e^2x-1)/(e^2x+1)
-    return Value.from(t, [this], [1 - t * t], "tanh");
+    // Math.tanh saturates to ±1 for large inputs, where (e^2x − 1)/(e^2x + 1) gives ∞/∞ = NaN.
+    const t = Math.tanh(this.data);
+    return result(t, "tanh", this, 1 - t * t);
   }
 
   relu(): Value {
     const x = this.data;
-    return Value.from(x > 0 ? x : 0, [this], [x > 0 ? 1 : 0], "ReLU");
+    return result(x > 0 ? x : 0, "ReLU", this, x > 0 ? 1 : 0);
   }
 
   sigmoid(): Value {
     const x = this.data;
-    // Two forms so that exp never overflows: for x ≥ 0 use 1/(1+e^-x), else e^x/(1+e^x).
+    // Written so that exp never overflows: e^-x for x ≥ 0, e^x for x < 0.
     const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return Value.from(s, [this], [s * (1 - s)], "sigmoid");
+    return result(s, "sigmoid", this, s * (1 - s));
   }
 
   // ---- the backward pass ----
 
-  /** Chain rule for one node: pass this node's grad, times each local derivative, to its inputs. */
+  /** The chain rule at one node: pass this node's grad, times each local derivative, to its inputs. */
   backwardStep(): void {
-    const { inputs, localGrads, grad } = this;
-    for (let i = 0; i < inputs.length; i++) inputs[i].grad += localGrads[i] * grad;
+    if (this.a !== null) this.a.grad += this.da * this.grad;
+    if (this.b !== null) this.b.grad += this.db * this.grad;
   }
 
   /**
    * Fill `grad` for every value this one depends on: d(this)/d(node).
-   * Gradients accumulate (+=), so call `zeroGrad` between steps, as in the lecture.
+   * Gradients accumulate (+=), so zero them between training steps, as in the lecture.
    */
   backward(): void {
     const order = topologicalOrder(this);
@@ -167,7 +177,7 @@ export class Value {
   }
 
   toString(): string {
-    return `Value(data=${fmt(this.data)}, grad=${fmt(this.grad)})`;
+    return `Value(data=${this.data}, grad=${this.grad})`;
   }
 
   /** What Node's console.log (and so tslab) prints. */
@@ -175,42 +185,40 @@ export class Value {
     return this.toString();
   }
 
-  /** @internal used by topologicalOrder */
-  static visit(v: Value, walk: number): boolean {
-    if (v.mark === walk) return false;
-    v.mark = walk;
-    return true;
+  /**
+   * Every value `root` depends on, each after all of its inputs (leaves first, root
+   * last). An explicit stack instead of recursion, so that a chain of a million nodes
+   * cannot overflow the call stack.
+   */
+  static topologicalOrder(root: Value): Value[] {
+    const walk = ++walkCounter;
+    const order: Value[] = [];
+    // The stack is a path from the root down. A node leaves it (into `order`) once
+    // both of its inputs are marked; a marked input is already in `order`, because
+    // in a graph without cycles it cannot be one of the node's own ancestors.
+    const stack: Value[] = [root];
+    root.mark = walk;
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1];
+      const { a, b } = v;
+      if (a !== null && a.mark !== walk) {
+        a.mark = walk;
+        stack.push(a);
+      } else if (b !== null && b.mark !== walk) {
+        b.mark = walk;
+        stack.push(b);
+      } else {
+        order.push(stack.pop()!);
+      }
+    }
+    return order;
   }
 }
 
-/**
- * Every value `root` depends on, each after all of its inputs (leaves first, root last).
- * An explicit stack instead of recursion, so a chain of a million nodes does not
- * overflow the call stack.
- */
-export function topologicalOrder(root: Value): Value[] {
-  const walk = ++walkCounter;
-  const order: Value[] = [];
-  // Each stack entry is a node and how many of its inputs we have already descended into.
-  const nodes: Value[] = [root];
-  const next: number[] = [0];
-  Value.visit(root, walk);
-  while (nodes.length > 0) {
-    const top = nodes.length - 1;
-    const v = nodes[top];
-    const i = next[top];
-    if (i < v.inputs.length) {
-      next[top] = i + 1;
-      const child = v.inputs[i];
-      if (Value.visit(child, walk)) {
-        nodes.push(child);
-        next.push(0);
-      }
-    } else {
-      order.push(v);
-      nodes.pop();
-      next.pop();
-    }
-  }
-  return order;
+/** The node an operation returns: its value, its name, and each input with d(result)/d(input). */
+function result(data: number, op: string, a: Value, da: number, b: Value | null = null, db = 0): Value {
+  return new Value(data, "", op, a, da, b, db);
 }
+
+/** Every value `root` depends on, inputs before the values computed from them (root last). */
+export const topologicalOrder = Value.topologicalOrder;

@@ -7,5 +7,7 @@ export { MT19937, PythonRandom, NumpyRandomState, SeededRandom, defaultRng, seed
 export type { Rng, NoiseRng } from "./random.js";
 export { makeMoons } from "./data.js";
 export type { Dataset, MoonsOptions } from "./data.js";
+export { demoMoons, demoModel, maxMarginLoss, demoLearningRate, demoStep } from "./demo.js";
+export type { LossResult } from "./demo.js";
 export { check, checkGrads, checkTrue, CheckError, DEFAULT_TOL } from "./notebook/check.js";
 export type { CheckOptions, Checkable } from "./notebook/check.js";
