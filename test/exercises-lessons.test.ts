@@ -1,0 +1,54 @@
+/**
+ * Every lesson's exercises, end to end: the solved lesson passes `check` with every exercise ✓,
+ * and its generated learner copy fails every graded exercise, which proves each check can fail.
+ * The solved lesson and its copy run side by side (two kernels); lessons run one after another.
+ */
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readNotebook } from "../src/notebook/ipynb";
+import { formatProblem, gradedCells, validate } from "../src/notebook/nbgrader";
+import { checkNotebook, formatReport } from "../src/tools/check";
+import { generateExercises } from "../src/tools/exercises";
+
+const ROOT = resolve(__dirname, "..");
+// MICROGRAD_LESSONS points the test at another folder of lessons (to try it on fixtures).
+const LESSONS = resolve(process.env.MICROGRAD_LESSONS ?? join(ROOT, "notebooks"));
+const lessons = readdirSync(LESSONS).filter((f) => f.endsWith(".ipynb")).sort();
+const withExercises = lessons.filter((f) => {
+  try {
+    return gradedCells(readNotebook(join(LESSONS, f))).length > 0;
+  } catch {
+    return true; // unreadable: let the test below say why
+  }
+});
+
+describe("the lessons' exercises", () => {
+  let copies: string;
+
+  beforeAll(() => {
+    // Copies go outside the repo (never into a learner's exercises/); node_modules makes micrograd-ts importable.
+    const dir = mkdtempSync(join(tmpdir(), "micrograd-lessons-"));
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
+    copies = join(dir, "exercises");
+    const results = generateExercises({ lessonsDir: LESSONS, exercisesDir: copies, log: () => {} });
+    expect(results.filter((r) => r.action !== "created").map((r) => `${r.lesson}: ${r.action} ${r.detail ?? ""}`)).toEqual([]);
+  });
+  afterAll(() => rmSync(resolve(copies, ".."), { recursive: true, force: true }));
+
+  it("are valid nbgrader cells in every lesson", () => {
+    const problems = lessons.flatMap((f) => validate(readNotebook(join(LESSONS, f)), { notebook: join(LESSONS, f) }));
+    expect(problems.map(formatProblem)).toEqual([]);
+  });
+
+  it.each(withExercises)("%s: solved passes every exercise, the learner copy fails every one", async (name) => {
+    const [solved, copy] = await Promise.all([checkNotebook(join(LESSONS, name)), checkNotebook(join(copies, name))]);
+    expect(solved.error, formatReport(solved)).toBeUndefined();
+    expect(solved.exercises.filter((e) => e.status !== "pass"), formatReport(solved)).toEqual([]);
+    expect(solved.ok).toBe(true);
+    expect(copy.error, formatReport(copy)).toBeUndefined();
+    expect(copy.exercises.length).toBe(solved.exercises.length);
+    expect(copy.exercises.filter((e) => e.status === "pass").map((e) => e.gradeId), formatReport(copy)).toEqual([]);
+  }, 900_000);
+});
