@@ -1,0 +1,101 @@
+/**
+ * tools/run: the one notebook executor. Real kernels, real notebooks (test/fixtures/notebooks).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { packageRoot, prepareJupyter } from "../src/tools/jupyter";
+import { cellLabel, describeFailures, runNotebook } from "../src/tools/run";
+import { hasJupyter } from "./tools-harness";
+
+const fixtures = path.join(__dirname, "fixtures", "notebooks");
+const fixture = (name: string) => path.join(fixtures, name);
+
+/** All stdout text of cell `index` in an executed notebook. */
+function stdoutOf(executed: any, index: number): string {
+  return (executed.cells[index].outputs ?? [])
+    .filter((o: any) => o.output_type === "stream" && o.name === "stdout")
+    .map((o: any) => (Array.isArray(o.text) ? o.text.join("") : o.text))
+    .join("");
+}
+
+describe.skipIf(!hasJupyter())("runNotebook", () => {
+  test("the smoke notebook imports micrograd-ts in the tslab kernel and computes 2·3 = 6", async () => {
+    const r = await runNotebook(fixture("smoke.ipynb"));
+    expect(r.ok).toBe(true);
+    expect(r.cells.map((c) => [c.index, c.status, c.executionCount])).toEqual([
+      [1, "ok", 1],
+      [2, "ok", 2],
+    ]);
+    expect(stdoutOf(r.executed, 1)).toBe("product 6\n");
+    expect(stdoutOf(r.executed, 2)).toBe("checked\n");
+    expect(r.cells[0]!.source).toContain('import { Value } from "micrograd-ts"');
+    expect(r.seconds).toBeGreaterThan(0);
+  });
+
+  test("a throwing second cell is an error with its message; by default later cells are not run", async () => {
+    const r = await runNotebook(fixture("second-cell-throws.ipynb"));
+    expect(r.ok).toBe(false);
+    expect(r.cells.map((c) => c.status)).toEqual(["ok", "error", "not-run", "not-run"]);
+    const failed = r.cells[1]!;
+    expect(failed.index).toBe(2);
+    expect(failed.message).toContain("Error: boom from cell two");
+    // Node's and tslab's own stack frames are noise for a learner.
+    expect(failed.message).not.toMatch(/node_modules\/tslab|node:vm/);
+    expect(r.cells[2]!.message).toBe("not run: cell 3 failed");
+    expect(r.executed.cells[3].outputs).toEqual([]);
+    expect(cellLabel(failed)).toBe("cell 3 (In [2])");
+    expect(describeFailures(r)).toBe(`${r.notebook}, cell 3 (In [2]): ${failed.message}`);
+  });
+
+  test("continueOnError really runs the cells after a failure (tslab's abort window is waited out)", async () => {
+    const r = await runNotebook(fixture("second-cell-throws.ipynb"), { continueOnError: true });
+    expect(r.ok).toBe(false);
+    expect(r.cells.map((c) => c.status)).toEqual(["ok", "error", "ok", "ok"]);
+    // State from cell 1 survives the failure: x = 1, then 2, then printed ×10.
+    expect(stdoutOf(r.executed, 3)).toBe("third 2\n");
+    expect(stdoutOf(r.executed, 4)).toBe("fourth 20\n");
+  });
+
+  test("without the pause, tslab aborts the next cell, and the driver reports it as aborted, not ok", async () => {
+    // This is the trap nbclient falls into: an `abort` reply with no output looks like success.
+    const jupyter = prepareJupyter({ install: false });
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "abort-")), "result.json");
+    const driver = path.join(packageRoot(), "src", "tools", "run_notebook.py");
+    const args = [driver, fixture("second-cell-throws.ipynb"), "--out", out, "--cwd", fixtures, "--continue-on-error", "--pause", "0"];
+    const p = spawnSync(jupyter.python, args, { env: jupyter.env, encoding: "utf8" });
+    expect(p.status, p.stderr).toBe(0);
+    const cells = JSON.parse(fs.readFileSync(out, "utf8")).cells;
+    // Cell 4 may land in the window too, depending on timing; cell 3 always does.
+    expect(cells.slice(0, 3).map((c: any) => c.status)).toEqual(["ok", "error", "aborted"]);
+    expect(cells[2].message).toMatch(/aborted by the kernel without running/);
+    expect(JSON.parse(fs.readFileSync(out, "utf8")).executed.cells[3].outputs).toEqual([]);
+  });
+
+  test("a cell that runs too long is stopped, named, and the rest is not run", async () => {
+    const r = await runNotebook(fixture("infinite-loop.ipynb"), { timeout: 3, continueOnError: true });
+    expect(r.ok).toBe(false);
+    expect(r.cells.map((c) => c.status)).toEqual(["ok", "timeout", "not-run"]);
+    expect(r.cells[1]!.message).toBe("cell 2 timed out after 3 s: while (true) {}");
+    expect(r.cells[2]!.message).toBe("not run: the kernel was stopped after cell 2 timed out");
+    expect(r.seconds).toBeLessThan(30);
+  });
+
+  test("bad input is a clear Error, not a Python traceback", async () => {
+    const malformed = fixture("not-a-notebook.ipynb");
+    await expect(runNotebook(malformed)).rejects.toThrow(
+      `${malformed} is not a notebook: invalid JSON at line 1, column 31 (Expecting property name enclosed in double quotes)`,
+    );
+    const error = await runNotebook(malformed).catch((e: Error) => e);
+    expect(String((error as Error).message)).not.toContain("Traceback");
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-nb-"));
+    const notNotebook = path.join(dir, "list.ipynb");
+    fs.writeFileSync(notNotebook, "[1, 2, 3]");
+    await expect(runNotebook(notNotebook)).rejects.toThrow(`${notNotebook} is not a notebook: a .ipynb file is a JSON object`);
+    await expect(runNotebook(path.join(dir, "missing.ipynb"))).rejects.toThrow("missing.ipynb: no such notebook");
+    await expect(runNotebook(fixture("smoke.ipynb"), { timeout: 0 })).rejects.toThrow("timeout must be a whole number");
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * tools/site and tools/jupyter: the pure parts (no Jupyter needed), pinned exactly.
+ */
+import * as path from "node:path";
+import { describe, expect, test } from "vitest";
+import { jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
+import { indexNotebook, lessonTitle, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
+
+const lessons = [
+  { name: "01-derivatives", title: "Derivatives" },
+  { name: "02-value", title: "The Value class" },
+  { name: "03-backprop", title: "Backpropagation" },
+];
+
+describe("site", () => {
+  test("page names and lesson titles", () => {
+    expect(pageName("notebooks/02-value.ipynb")).toBe("02-value");
+    const nb = { cells: [{ cell_type: "code", source: "# not markdown" }, { cell_type: "markdown", source: ["Intro\n", "## The *Value* class ##\n"] }] };
+    expect(lessonTitle(nb, "02-value")).toBe("The Value class");
+    expect(lessonTitle({ cells: [] }, "02-value")).toBe("02-value");
+    expect(lessonTitle(null, "x")).toBe("x");
+  });
+
+  test("prev / index / next links", () => {
+    expect(navFor(lessons, 0, "Lessons")).toEqual({
+      prev: undefined,
+      index: { href: "index.html", title: "Lessons" },
+      next: { href: "02-value.html", title: "The Value class" },
+    });
+    expect(navFor(lessons, 2).prev).toEqual({ href: "02-value.html", title: "The Value class" });
+    expect(navFor(lessons, 2).next).toBeUndefined();
+  });
+
+  test("the syllabus links pages instead of notebooks, and lists lessons it does not link", () => {
+    const syllabus = "# Build micrograd\n\n1. [Derivatives](notebooks/01-derivatives.ipynb)\n2. [Value](./notebooks/02-value.ipynb#top)\n";
+    expect(syllabusMarkdown(syllabus, lessons)).toBe(
+      "# Build micrograd\n\n1. [Derivatives](01-derivatives.html)\n2. [Value](02-value.html#top)\n\n## All lessons\n\n- [Backpropagation](03-backprop.html)\n",
+    );
+    expect(syllabusMarkdown(null, lessons.slice(0, 1))).toBe("# micrograd-ts lessons\n\n## Lessons\n\n- [Derivatives](01-derivatives.html)\n");
+    expect(syllabusTitle(syllabus)).toBe("Build micrograd");
+    expect(syllabusTitle(null)).toBe("micrograd-ts lessons");
+    expect(indexNotebook("# x", "T").cells).toEqual([{ cell_type: "markdown", id: "syllabus", metadata: {}, source: "# x" }]);
+  });
+});
+
+describe("jupyter paths", () => {
+  test("the package root is the micrograd-ts checkout, the Jupyter dir is private to it", () => {
+    const root = packageRoot();
+    expect(root).toBe(path.resolve(__dirname, ".."));
+    expect(localJupyterDir(root)).toBe(path.join(root, ".jupyter"));
+    const env = jupyterEnv(root, { JUPYTER_PATH: "/elsewhere", HOME: "/home/x" });
+    expect(env.JUPYTER_PATH).toBe(`${path.join(root, ".jupyter", "share", "jupyter")}${path.delimiter}/elsewhere`);
+    expect(env.JUPYTER_DATA_DIR).toBe(path.join(root, ".jupyter", "data"));
+    expect(env.JUPYTER_RUNTIME_DIR).toBe(path.join(root, ".jupyter", "runtime"));
+    expect(env.HOME).toBe("/home/x");
+  });
+});
