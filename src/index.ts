@@ -11,3 +11,22 @@ export { demoMoons, demoModel, maxMarginLoss, demoLearningRate, demoStep } from 
 export type { LossResult } from "./demo.js";
 export { check, checkGrads, checkTrue, CheckError, DEFAULT_TOL } from "./notebook/check.js";
 export type { CheckOptions, Checkable } from "./notebook/check.js";
+export { drawGraph, graphDot } from "./viz/graph.js";
+export type { DrawGraphOptions } from "./viz/graph.js";
+export { drawBackwardSteps } from "./viz/steps.js";
+export type { BackwardStepsOptions } from "./viz/steps.js";
+export { replayBackward } from "./viz/backward-frames.js";
+export type { BackwardFrame, BackwardReplay } from "./viz/backward-frames.js";
+export { plotFunction, lossCurve, decisionBoundary, derivativeError, tangentOf, palette } from "./viz/plots.js";
+export type {
+  PlotFunctionOptions,
+  LossCurveOptions,
+  LossSeries,
+  DecisionBoundaryOptions,
+  Classifier,
+  ScoreFunction,
+  DerivativeErrorOptions,
+  ChartOptions,
+} from "./viz/plots.js";
+export { show, liveDisplay, trainingProgress, useDisplayBackend } from "./notebook/display.js";
+export type { Kind, LiveDisplay, TrainingProgress, TrainingProgressOptions, ProgressPoint, DisplayBackend } from "./notebook/display.js";
