@@ -38,8 +38,8 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(r.stderr).toContain("Error: boom from cell two");
     expect(r.stdout).toContain("[1/1] test/fixtures/notebooks/second-cell-throws.ipynb: FAILED");
     expect(fs.existsSync(stale)).toBe(false);
-    // Only the index is there, and no temporary files are left behind.
-    expect(fs.readdirSync(out)).toEqual(["index.html"]);
+    // Only the index (and KaTeX's stylesheet) is there, and no temporary files are left behind.
+    expect(fs.readdirSync(out).sort()).toEqual(["index.html", "katex"]);
   });
 
   test("bad arguments and a malformed notebook are reported without a stack trace", async () => {
@@ -60,9 +60,9 @@ describe.skipIf(!hasJupyter())("render", () => {
     const first = await renderSite({ ...options, outDir: a });
     const second = await renderSite({ ...options, outDir: b });
     expect(first.ok && second.ok).toBe(true);
-    const files = fs.readdirSync(a).sort();
+    const files = fs.readdirSync(a).filter((f) => f.endsWith(".html")).sort();
     expect(files).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
-    expect(fs.readdirSync(b).sort()).toEqual(files);
+    expect(fs.readdirSync(b).filter((f) => f.endsWith(".html")).sort()).toEqual(files);
     for (const f of files) {
       expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f))), f).toBe(true);
     }
@@ -80,6 +80,11 @@ describe.skipIf(!hasJupyter())("render", () => {
     // SVG outputs are kept whole (nbconvert's own filter would strip <rect>).
     expect(page("02-pictures.html")).toContain('<rect x="0" y="0" width="240" height="40" fill="steelblue"/>');
     expect(page("01-values.html")).toContain("<title>Values and products</title>");
+    // Math is typeset at render time, against a local copy of KaTeX's stylesheet.
+    expect(page("01-values.html")).toContain('<annotation encoding="application/x-tex">x = -4 \\cdot 2 + 1</annotation>');
+    expect(page("01-values.html")).not.toContain("$x = -4");
+    expect(page("01-values.html")).toContain('<link rel="stylesheet" href="katex/katex.min.css">');
+    expect(fs.existsSync(path.join(a, "katex", "fonts", "KaTeX_Main-Regular.woff2"))).toBe(true);
   });
 
   test("the kernelspec install is skipped when it is already done", () => {

@@ -4,6 +4,7 @@
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
+import { katexAssets, typesetMath, typesetTex } from "../src/tools/math";
 import { indexNotebook, lessonTitle, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
 
 const lessons = [
@@ -53,5 +54,29 @@ describe("jupyter paths", () => {
     expect(env.JUPYTER_DATA_DIR).toBe(path.join(root, ".jupyter", "data"));
     expect(env.JUPYTER_RUNTIME_DIR).toBe(path.join(root, ".jupyter", "runtime"));
     expect(env.HOME).toBe("/home/x");
+  });
+});
+
+describe("math", () => {
+  test("$…$ and $$…$$ in text become KaTeX; code, outputs, SVG and escaped dollars stay as they are", () => {
+    const html =
+      "<head><title>$x$</title></head><body><p>For $x &lt; y$ and</p>\n$$\nL = a \\cdot b\n$$<p><code>$keep$</code> costs \\$5</p>" +
+      "<pre>$out$</pre><svg><text>$svg$</text></svg></body>";
+    const out = typesetMath(html);
+    expect(out).toBe(
+      "<head><title>$x$</title></head><body><p>For " + typesetTex("x &lt; y", false) + " and</p>\n" + typesetTex("L = a \\cdot b", true) +
+        "<p><code>$keep$</code> costs $5</p><pre>$out$</pre><svg><text>$svg$</text></svg></body>",
+    );
+    // The entity is decoded before typesetting: KaTeX sees "x < y".
+    expect(typesetTex("x &lt; y", false)).toContain('<annotation encoding="application/x-tex">x &lt; y</annotation>');
+    expect(typesetTex("L", true)).toContain('class="katex-display"');
+    // A TeX mistake is shown, not thrown.
+    expect(typesetTex("\\frac{1}", false)).toContain("katex-error");
+  });
+
+  test("the KaTeX stylesheet comes with its fonts", () => {
+    const { files } = katexAssets();
+    expect(files[0]).toBe("katex.min.css");
+    expect(files.some((f) => f.endsWith("KaTeX_Main-Regular.woff2"))).toBe(true);
   });
 });

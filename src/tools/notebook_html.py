@@ -3,7 +3,7 @@
 Called by src/tools/render.ts; not meant for people. One process converts every page, because
 importing nbconvert costs about a second and rendering is meant to be quick.
 
-stdin:  {"templates": DIR, "css": "...", "pages": [{"name": "01-x", "notebook": {...}, "nav": {...}}]}
+stdin:  {"templates": DIR, "css": "...", "head": "<link…>", "pages": [{"name": "01-x", "notebook": {...}, "nav": {...}}]}
 stdout: {"pages": ["<!DOCTYPE html>...", ...]}  or  {"error": "..."} with exit 2
 """
 
@@ -30,6 +30,7 @@ def convert(job):
             "metadata": {"name": page["name"]},
             "site_nav": page.get("nav"),
             "site_css": job.get("css", ""),
+            "site_head": job.get("head", ""),
         }
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         pages.append(body)

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot, prepareJupyter } from "./jupyter.js";
+import { KATEX_LINK, katexAssets, typesetMath } from "./math.js";
 import { describeFailures, runNotebook, type RunResult } from "./run.js";
 import {
   INDEX_PAGE,
@@ -119,10 +120,10 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   ];
   const html = await toHtml(jupyter.python, jupyter.env, root, jobsForHtml);
 
-  const written: string[] = [];
+  const written = copyKatex(outDir);
   jobsForHtml.forEach((job, i) => {
     const file = path.join(outDir, job.name === "index" ? INDEX_PAGE : pageFile(job.name));
-    writeAtomic(file, html[i]!);
+    writeAtomic(file, typesetMath(html[i]!));
     written.push(file);
   });
   return { ok: failures.length === 0, written, failures, seconds: (performance.now() - started) / 1000 };
@@ -183,7 +184,8 @@ function stableNotebook(executed: any, title: string): any {
 /** nbconvert, all pages in one Python process (importing nbconvert is the slow part). */
 async function toHtml(python: string, env: NodeJS.ProcessEnv, root: string, pages: unknown[]): Promise<string[]> {
   const driver = path.join(root, "src", "tools", "notebook_html.py");
-  const input = JSON.stringify({ templates: path.join(root, "src", "tools", "site-templates"), css: SITE_CSS, pages });
+  const templates = path.join(root, "src", "tools", "site-templates");
+  const input = JSON.stringify({ templates, css: SITE_CSS, head: KATEX_LINK, pages });
   const { code, stdout, stderr } = await spawnWithInput(python, [driver], input, env);
   let result: any;
   try {
@@ -208,8 +210,20 @@ function spawnWithInput(command: string, args: string[], input: string, env: Nod
   });
 }
 
+/** KaTeX's stylesheet and fonts into `<outDir>/katex/`, rewritten only when they differ. */
+function copyKatex(outDir: string): string[] {
+  const { dir, files } = katexAssets();
+  fs.mkdirSync(path.join(outDir, "katex", "fonts"), { recursive: true });
+  return files.map((f) => {
+    const from = fs.readFileSync(path.join(dir, f));
+    const to = path.join(outDir, "katex", f);
+    if (!fs.existsSync(to) || !fs.readFileSync(to).equals(from)) writeAtomic(to, from);
+    return to;
+  });
+}
+
 /** Write next to the target and rename: readers see the old page or the new one, never half. */
-export function writeAtomic(file: string, content: string): void {
+export function writeAtomic(file: string, content: string | Buffer): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     fs.writeFileSync(tmp, content);
@@ -265,7 +279,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       for (const f of result.failures) console.error(`\n${f.message}`);
       return 1;
     }
-    console.log(`wrote ${result.written.length} pages in ${result.seconds.toFixed(1)} s`);
+    const pages = result.written.filter((f) => f.endsWith(".html")).length;
+    console.log(`wrote ${pages} pages in ${result.seconds.toFixed(1)} s`);
     return 0;
   } catch (e) {
     console.error(`render: ${(e as Error).message}`);
