@@ -8,7 +8,7 @@
  * Exit code 0 only when every exercise of every notebook passed.
  */
 import { type Notebook, NotebookError, readNotebook } from "../notebook/ipynb.js";
-import { type GradedCell, formatProblem, gradedCells, isSolutionCell, validate } from "../notebook/nbgrader.js";
+import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../notebook/nbgrader.js";
 import { type CellReport, type RunResult, runNotebook } from "./run.js";
 
 export type ExerciseStatus = "pass" | "fail" | "not-run" | "timeout";
@@ -82,25 +82,39 @@ export async function checkNotebook(file: string, options: CheckOptions = {}): P
     const execute = options.run ?? runNotebook;
     run = await execute(file, { continueOnError: true, timeout: options.timeout, cwd: options.cwd });
   } catch (e) {
-    const why = firstLines(e instanceof Error ? e.message : String(e), 1);
+    const why = firstLines(e instanceof Error ? e.message : String(e), 1).replace("\n…", " …");
     return { ...report, error: why.includes(file) ? why : `${file}: ${why}` };
   }
   const byIndex = new Map(run.cells.map((c) => [c.index, c]));
-  report.exercises = graded.map((g, i) => judge(g, byIndex, solutionsBefore(nb, graded, i)));
+  const isSolution = (c: CellReport) => isSolutionCell(nb.cells[c.index]);
+  report.exercises = graded.map((g, i) => judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution));
   report.earned = report.exercises.reduce((sum, e) => sum + (e.status === "pass" ? e.points : 0), 0);
   report.ok = report.exercises.every((e) => e.status === "pass");
   return report;
 }
 
-/** Indices of the solution cells that belong to the i-th check: those since the previous check. */
-function solutionsBefore(nb: Notebook, graded: GradedCell[], i: number): number[] {
+/**
+ * The cell whose failure most likely explains why the i-th check failed: a failed answer cell of
+ * this exercise (since the previous check), else the first failed cell before it that is not a check
+ * (say the import cell). Check cells define nothing later cells need, so their failures are skipped.
+ */
+function rootCause(nb: Notebook, graded: GradedCell[], i: number, byIndex: Map<number, CellReport>): CellReport | undefined {
+  const failed = (k: number) => {
+    const r = byIndex.get(k);
+    return r && r.status !== "ok" && r.status !== "not-run" && !isCheckCell(nb.cells[k]) ? r : undefined;
+  };
   const from = i === 0 ? 0 : graded[i - 1].index + 1;
-  const indices: number[] = [];
-  for (let k = from; k < graded[i].index; k++) if (isSolutionCell(nb.cells[k])) indices.push(k);
-  return indices;
+  for (let k = from; k < graded[i].index; k++) if (isSolutionCell(nb.cells[k]) && failed(k)) return failed(k);
+  for (let k = 0; k < graded[i].index; k++) if (failed(k)) return failed(k);
+  return undefined;
 }
 
-function judge(g: GradedCell, byIndex: Map<number, CellReport>, solutions: number[]): ExerciseReport {
+function judge(
+  g: GradedCell,
+  byIndex: Map<number, CellReport>,
+  cause: () => CellReport | undefined,
+  isSolution: (c: CellReport) => boolean,
+): ExerciseReport {
   const base = { gradeId: g.gradeId, points: g.points };
   const cell = byIndex.get(g.index);
   if (!cell) return { ...base, status: "not-run", message: "not run: the executor did not report this cell" };
@@ -113,12 +127,13 @@ function judge(g: GradedCell, byIndex: Map<number, CellReport>, solutions: numbe
     case "not-run":
       return { ...base, status: "not-run", message: firstLines(cell.message ?? "not run") };
     default: {
-      // The check fails; when the answer's own cell failed first, that error is the real story.
-      const failedSolution = solutions.map((k) => byIndex.get(k)).find((s) => s && s.status !== "ok");
+      // The check's own error is often a consequence ("Cannot find name 'x'"): name the cause too.
       const own = firstLines(cell.message ?? "failed with no message");
-      if (!failedSolution) return { ...base, status: "fail", message: own };
-      const why = firstLines(failedSolution.message ?? failedSolution.status, 1);
-      return { ...base, status: "fail", message: `${own}\n(the answer cell ${failedSolution.index + 1} failed first: ${why})` };
+      const earlier = cause();
+      if (!earlier) return { ...base, status: "fail", message: own };
+      const kind = isSolution(earlier) ? "the answer cell" : "cell";
+      const why = firstLines(earlier.message ?? earlier.status, 1).replace("\n…", " …");
+      return { ...base, status: "fail", message: `${own}\n(${kind} ${earlier.index + 1} failed first: ${why})` };
     }
   }
 }
