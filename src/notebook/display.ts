@@ -49,11 +49,14 @@ function kernel(): DisplayBackend | undefined {
   }
 }
 
-/** SVG if it is an <svg> element, HTML if it starts with a tag, markdown otherwise. */
+/**
+ * How to send markup when the caller does not say: HTML if it starts with a tag, markdown
+ * otherwise. SVG goes out as HTML too: nbconvert's HTML export sanitizes image/svg+xml
+ * outputs down to their bare text, while inline <svg> inside text/html survives, and
+ * Jupyter draws both the same. Ask for "svg" explicitly to get image/svg+xml.
+ */
 export function kindOf(markup: string): Kind {
-  const start = markup.trimStart();
-  if (/^<svg[\s>]/i.test(start)) return "svg";
-  return start.startsWith("<") ? "html" : "markdown";
+  return markup.trimStart().startsWith("<") ? "html" : "markdown";
 }
 
 /** Hand markup to a display; false if there is no kernel to show it in. */
@@ -75,14 +78,24 @@ function checkMarkup(x: unknown, where: string): string {
 /**
  * Display SVG, HTML or markdown. In a kernel the output appears under the cell and
  * nothing is returned (so tslab does not also print the markup as text); outside a
- * kernel the markup is returned. Accepts a Promise too (`show(drawGraph(L))`).
+ * kernel the markup is returned.
+ *
+ * A Promise is accepted too: `show(await drawGraph(L))` is the sure way (the cell waits
+ * for the drawing); `show(drawGraph(L))` also works in a kernel, displaying as soon as
+ * the drawing is ready and returning nothing, because tslab would print a returned
+ * Promise as "Promise { <pending> }". Outside a kernel it returns a Promise of the markup.
  */
 export function show(x: string, kind?: Kind): string | undefined;
-export function show(x: Promise<string>, kind?: Kind): Promise<string | undefined>;
-export function show(x: string | Promise<string>, kind?: Kind): string | undefined | Promise<string | undefined>;
-export function show(x: string | Promise<string>, kind?: Kind): string | undefined | Promise<string | undefined> {
-  if (x instanceof Promise) return x.then((markup) => showNow(checkMarkup(markup, "show"), kind));
-  return showNow(checkMarkup(x, "show"), kind);
+export function show(x: Promise<string>, kind?: Kind): Promise<string | undefined> | undefined;
+export function show(x: string | Promise<string>, kind?: Kind): string | Promise<string | undefined> | undefined;
+export function show(x: string | Promise<string>, kind?: Kind): string | Promise<string | undefined> | undefined {
+  if (!(x instanceof Promise)) return showNow(checkMarkup(x, "show"), kind);
+  const shown = x.then((markup) => showNow(checkMarkup(markup, "show"), kind));
+  if (!kernel()) return shown;
+  // Nobody awaits this in a kernel: report a failure (e.g. a graph over maxNodes) on
+  // stderr, where tslab shows errors, instead of as an unhandled rejection.
+  shown.catch((e: unknown) => console.error(e));
+  return undefined;
 }
 
 function showNow(markup: string, kind: Kind = kindOf(markup)): string | undefined {

@@ -74,9 +74,12 @@ export function decisionBoundary(
   const yDomain: [number, number] = [Math.min(...x1s) - padding, Math.max(...x1s) + padding];
   const step = options.step ?? Math.max(xDomain[1] - xDomain[0], yDomain[1] - yDomain[0]) / 50;
   if (!(step > 0)) throw new RangeError(`decisionBoundary: step must be a positive number, got ${step}`);
-  const nx = Math.max(2, Math.round((xDomain[1] - xDomain[0]) / step));
-  const ny = Math.max(2, Math.round((yDomain[1] - yDomain[0]) / step));
-  // Plot samples the function at the centre of each of the nx × ny grid cells.
+  // Plot samples the function at the centre of each grid cell, and the contour's edge runs
+  // through those centres; so the grid reaches half a cell past the frame (clipped there)
+  // to let the filled region meet the frame instead of stopping short with rounded corners.
+  const nx = Math.max(2, Math.round((xDomain[1] - xDomain[0]) / step) + 1);
+  const ny = Math.max(2, Math.round((yDomain[1] - yDomain[0]) / step) + 1);
+  const grid = { x1: xDomain[0] - step / 2, x2: xDomain[0] - step / 2 + nx * step, y1: yDomain[0] - step / 2, y2: yDomain[0] - step / 2 + ny * step };
   const value = (a: number, b: number): number => score([a, b]) - threshold;
   const points = X.map((p, i) => ({ x0: p[0], x1: p[1], positive: y[i] === positive }));
   const name = (c: number): string => `class ${c < 0 ? "−1" : c}`;
@@ -90,8 +93,9 @@ export function decisionBoundary(
       marks: [
         Plot.frame({ fill: tints.blue, stroke: null }),
         Plot.contour({
-          x1: xDomain[0], x2: xDomain[1], y1: yDomain[0], y2: yDomain[1],
+          ...grid,
           width: nx, height: ny,
+          clip: true,
           value,
           thresholds: [0],
           fill: tints.vermillion,

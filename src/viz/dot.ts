@@ -32,13 +32,17 @@ export function fixed4(x: number): string {
   return x.toFixed(4);
 }
 
-/** Characters that mean something inside a record label, or inside a DOT string. */
+/** Characters that mean something inside a record label get a backslash. */
 export function escapeRecord(text: string): string {
-  return text.replace(/[\\{}|<>"]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
+  return text.replace(/[\\{}|<>]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
 }
 
+/**
+ * Quote for a DOT string. Only `"` needs escaping there; backslashes pass through to
+ * the label parser, which is what `escapeRecord` prepared them for.
+ */
 export function escapeString(text: string): string {
-  return text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
+  return text.replace(/"/g, '\\"');
 }
 
 /** DOT attribute list from an object, skipping undefined entries; keys in insertion order. */

@@ -8,6 +8,11 @@ import { instance, type Viz } from "@viz-js/viz";
 
 let viz: Promise<Viz> | undefined;
 
+// Start compiling the WebAssembly as soon as the drawing code is loaded, so that the
+// first drawing in a notebook is ready within the cell that asks for it. A failure
+// here is reported by the first drawing, not at import.
+graphviz().catch(() => {});
+
 function graphviz(): Promise<Viz> {
   viz ??= instance();
   return viz;
