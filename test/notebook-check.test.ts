@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Value } from "../src/engine";
 import { CheckError, DEFAULT_TOL, check, checkGrads, checkTrue } from "../src/notebook/check";
+import { type DisplaySink, useDisplayBackend } from "../src/notebook/display";
 
 /** The message a failing check throws (and fails the test if it does not throw a CheckError). */
 function failure(fn: () => void): string {
@@ -32,6 +33,20 @@ describe("check on success", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     check("the slope", 14.0000001, 14);
     expect(log.mock.calls).toEqual([["✓ the slope"]]);
+  });
+
+  it("in a kernel shows one green ✓ line as HTML and prints nothing", () => {
+    const html: string[] = [];
+    const sink: DisplaySink = { html: (s) => html.push(s), svg: () => {}, markdown: () => {} };
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    useDisplayBackend({ display: sink, newDisplay: () => sink });
+    try {
+      check("a < b & c", 1, 1);
+    } finally {
+      useDisplayBackend(undefined);
+    }
+    expect(html).toEqual(['<div style="color:#1a7f37;font-family:monospace">✓ a &lt; b &amp; c</div>']);
+    expect(log).not.toHaveBeenCalled();
   });
 
   it("accepts numbers, Values (by data), arrays of them, nested arrays, booleans and strings", () => {

@@ -13,6 +13,7 @@
  * loss of 1234.5. NaN matches only NaN, and an infinity only the same infinity.
  */
 import { Value } from "../engine.js";
+import { show } from "./display.js";
 
 /** The default tolerance: absolute for |expected| ≤ 1, relative above. */
 export const DEFAULT_TOL = 1e-6;
@@ -151,26 +152,11 @@ function fail(problem: string, hint?: string): never {
 }
 
 function pass(name: string): void {
-  const shown = showHtml(`<div style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`);
-  if (!shown) console.log(`✓ ${name}`);
+  // In a kernel `show` displays the HTML and returns nothing; elsewhere it hands the markup back.
+  const notShown = show(`<div style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`, "html");
+  if (notShown !== undefined) console.log(`✓ ${name}`);
 }
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-/**
- * Show HTML through tslab when this process is a tslab kernel; return false otherwise.
- * We only look at tslab when the kernel already loaded it: requiring it elsewhere would load a
- * whole TypeScript compiler just to learn that `display` throws "Not ready".
- */
-function showHtml(html: string): boolean {
-  const inKernel = Object.keys(require.cache).some((file) => /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file));
-  if (!inKernel) return false;
-  try {
-    (require("tslab") as { display: { html(s: string): void } }).display.html(html);
-    return true;
-  } catch {
-    return false;
-  }
 }
