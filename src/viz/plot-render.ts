@@ -5,6 +5,7 @@
  * legends are HTML next to the SVG; ours are drawn inside the SVG, so every chart is
  * one `<svg>` element that can be saved, inlined or shown as image/svg+xml.
  */
+import { createHash } from "node:crypto";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 
@@ -69,7 +70,23 @@ export function renderPlot(spec: Plot.PlotOptions, extras: { legend?: LegendItem
     y += legendRow;
   }
   if (legend.length > 0) el.appendChild(legendGroup(legend, spec.marginLeft ?? 60, y + 10));
-  return el.outerHTML + "\n";
+  return stableIds(el.outerHTML) + "\n";
+}
+
+/**
+ * Plot numbers its clip paths with a process-wide counter (plot-clip-1, -2, …): the same
+ * chart would come out different each time, and two kernels' charts on one JupyterLab
+ * page could claim the same id. Name them after the chart's content instead.
+ */
+function stableIds(svg: string): string {
+  const pattern = /plot-clip-(\d+)(?!\d)/g;
+  if (!pattern.test(svg)) return svg;
+  const hash = createHash("sha256").update(svg.replace(pattern, "")).digest("hex").slice(0, 8);
+  const names = new Map<string, string>();
+  return svg.replace(pattern, (id) => {
+    if (!names.has(id)) names.set(id, `mg-clip-${hash}-${names.size + 1}`);
+    return names.get(id)!;
+  });
 }
 
 function svgEl(name: string, attributes: Record<string, string | number>): Element {
