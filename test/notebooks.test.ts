@@ -1,15 +1,21 @@
 /**
  * The lessons themselves: every notebook in notebooks/ runs top to bottom in the tslab kernel
  * through the same executor as `npm run render` (one test each, so a broken lesson names
- * itself), and is committed clean: no outputs, the tslab kernelspec.
+ * itself) and is committed clean (no outputs, the tslab kernelspec). Then the site is rendered
+ * from those same runs and opened in Chromium, so the lessons execute only once here.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, test } from "vitest";
-import { describeFailures, runNotebook } from "../src/tools/run";
-import { hasJupyter } from "./tools-harness";
+import { afterAll, describe, expect, test } from "vitest";
+import { packageRoot } from "../src/tools/jupyter";
+import { renderSite } from "../src/tools/render";
+import { describeFailures, runNotebook, type RunResult } from "../src/tools/run";
+import { checkSite, launchBrowser } from "./tools-browser";
+import { hasChromium, hasJupyter } from "./tools-harness";
 
-const dir = path.join(__dirname, "..", "notebooks");
+const root = packageRoot();
+const dir = path.join(root, "notebooks");
 const lessons = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort() : [];
 
 describe("lessons are committed clean", () => {
@@ -26,10 +32,34 @@ describe("lessons are committed clean", () => {
 });
 
 describe.skipIf(!hasJupyter())("lessons run top to bottom", () => {
+  const runs = new Map<string, Promise<RunResult>>();
+  const run = (file: string) => {
+    const key = path.resolve(file);
+    if (!runs.has(key)) runs.set(key, runNotebook(key, { timeout: 120 }));
+    return runs.get(key)!;
+  };
+
   if (lessons.length === 0) test.skip("notebooks/ has no lessons yet", () => {});
-  // Fast cells are the norm; a cell this slow means a lesson is broken, not thorough.
   test.each(lessons)("%s", async (file) => {
-    const r = await runNotebook(path.join(dir, file), { timeout: 120 });
+    const r = await run(path.join(dir, file));
     expect(r.ok, describeFailures(r)).toBe(true);
+  });
+
+  // The real site, from the runs above: every page clean in Chromium, a screenshot kept.
+  describe.skipIf(lessons.length === 0 || !hasChromium())("the lessons' site", () => {
+    let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+    afterAll(async () => {
+      await browser?.close();
+    });
+    test("renders and shows in Chromium without errors, with visible charts and working links", async () => {
+      const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lessons-site-"));
+      const rendered = await renderSite({ outDir, log: () => {}, execute: (file) => run(file) });
+      expect(rendered.failures.map((f) => f.notebook)).toEqual([]);
+      browser = await launchBrowser();
+      const first = `${lessons[0]!.replace(/\.ipynb$/, "")}.html`;
+      const report = await checkSite(browser, outDir, { page: first, file: path.join(root, "test-results", `lessons-${first}.png`) });
+      expect(report.problems).toEqual([]);
+      expect(report.pages).toContain("index.html");
+    });
   });
 });

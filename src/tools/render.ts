@@ -43,6 +43,8 @@ export interface RenderOptions {
   /** Notebooks executed at once; default the number of cores. */
   jobs?: number;
   log?: (line: string) => void;
+  /** How a notebook is executed; default tools/run's runNotebook. Tests pass one that reuses runs. */
+  execute?: (notebook: string, options: { timeout?: number }) => Promise<RunResult>;
 }
 
 export interface RenderFailure {
@@ -85,7 +87,8 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   log(`rendering ${targets.length} notebook${targets.length === 1 ? "" : "s"}, ${Math.min(jobs, targets.length)} at a time, into ${path.relative(process.cwd(), outDir) || "."}`);
   let done = 0;
   const results = await mapLimit(targets, jobs, async (t) => {
-    const outcome = await runNotebook(t.display, { timeout: options.timeout }).catch((e: Error) => e);
+    const execute = options.execute ?? runNotebook;
+    const outcome = await execute(t.display, { timeout: options.timeout }).catch((e: Error) => e);
     done += 1;
     const seconds = outcome instanceof Error ? "" : ` in ${outcome.seconds.toFixed(1)} s`;
     const verdict = outcome instanceof Error || !outcome.ok ? "FAILED" : "ok";
