@@ -74,6 +74,13 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     expect(JSON.parse(fs.readFileSync(out, "utf8")).executed.cells[3].outputs).toEqual([]);
   });
 
+  test("a cell tagged raises-exception may fail (Jupyter's convention), and the next cell still runs", async () => {
+    const r = await runNotebook(fixture("expected-error.ipynb"));
+    expect(r.cells.map((c) => c.status)).toEqual(["ok", "ok"]);
+    expect(r.ok).toBe(true);
+    expect(stdoutOf(r.executed, 1)).toBe("after the expected error\n");
+  });
+
   test("a cell that runs too long is stopped, named, and the rest is not run", async () => {
     const r = await runNotebook(fixture("infinite-loop.ipynb"), { timeout: 3, continueOnError: true });
     expect(r.ok).toBe(false);
