@@ -18,6 +18,8 @@ export interface StartOptions {
   ip: string;
   /** Open a browser? Default: only when there is a display. */
   browser: boolean;
+  /** Create exercises/ first (default); `--no-exercises` skips it (the tests do). */
+  exercises: boolean;
 }
 
 const log = (line: string) => console.error(`[start] ${line}`);
@@ -25,12 +27,17 @@ const log = (line: string) => console.error(`[start] ${line}`);
 export function parseStartArgs(argv: string[], env = process.env): StartOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string" }, ip: { type: "string" }, "no-browser": { type: "boolean" } },
+    options: {
+      port: { type: "string" },
+      ip: { type: "string" },
+      "no-browser": { type: "boolean" },
+      "no-exercises": { type: "boolean" },
+    },
   });
   const port = values.port === undefined ? 8888 : Number(values.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port needs a port number (1-65535), got "${values.port}"`);
   const hasDisplay = Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) || process.platform === "darwin";
-  return { port, ip: values.ip ?? "127.0.0.1", browser: hasDisplay && !values["no-browser"] };
+  return { port, ip: values.ip ?? "127.0.0.1", browser: hasDisplay && !values["no-browser"], exercises: !values["no-exercises"] };
 }
 
 /** The learners' copies: run the exercises tool (its own issue) when it has been built. */
@@ -84,7 +91,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try {
     options = parseStartArgs(argv);
   } catch (e) {
-    console.error(`start: ${(e as Error).message}\nusage: npm start [-- --port N] [--ip ADDRESS] [--no-browser]`);
+    console.error(`start: ${(e as Error).message}\nusage: npm start [-- --port N] [--ip ADDRESS] [--no-browser] [--no-exercises]`);
     return 2;
   }
   const root = packageRoot();
@@ -95,7 +102,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     console.error((e as Error).message);
     return 1;
   }
-  makeExercises(root);
+  if (options.exercises) makeExercises(root);
 
   const token = randomBytes(24).toString("hex");
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
