@@ -43,7 +43,9 @@ describe("the lessons' exercises", () => {
   });
 
   it.each(withExercises)("%s: solved passes every exercise, the learner copy fails every one", async (name) => {
-    const [solved, copy] = await Promise.all([checkNotebook(join(LESSONS, name)), checkNotebook(join(copies, name))]);
+    // 120 s a cell, as the lessons' own test allows: training cells on a busy 2-core CI machine.
+    const options = { timeout: 120 };
+    const [solved, copy] = await Promise.all([checkNotebook(join(LESSONS, name), options), checkNotebook(join(copies, name), options)]);
     expect(solved.error, formatReport(solved)).toBeUndefined();
     expect(solved.exercises.filter((e) => e.status !== "pass"), formatReport(solved)).toEqual([]);
     expect(solved.ok).toBe(true);

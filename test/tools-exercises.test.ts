@@ -145,6 +145,17 @@ describe("validate", () => {
     ]);
   });
 
+  it("refuses a check cell tagged raises-exception, in a lesson or a submission", () => {
+    const tagged = checkCell("a-check", 1);
+    tagged.metadata = { ...tagged.metadata, tags: ["raises-exception"] };
+    const nb = notebook([solution("a", answer), tagged]);
+    const expected = [
+      'nb.ipynb, cell 2: check cell "a-check" must not have the raises-exception tag (its failure would count as a pass) [check("a-check", 1, 1);]',
+    ];
+    expect(validate(nb, { notebook: "nb.ipynb" }).map(formatProblem)).toEqual(expected);
+    expect(validate(nb, { notebook: "nb.ipynb", role: "submission" }).map(formatProblem)).toEqual(expected);
+  });
+
   it("lets a learner copy (role submission) have stubs instead of markers", () => {
     const nb = notebook([solution("a", "// YOUR CODE HERE"), checkCell("a-check", 1, { locked: false })]);
     expect(validate(nb, { notebook: "copy.ipynb", role: "submission" })).toEqual([]);

@@ -208,6 +208,11 @@ export function validate(nb: Notebook, options: ValidateOptions): Problem[] {
         at(`check cell "${id}": points must be a number ≥ 0, got ${JSON.stringify(meta.points)}`);
       }
       if (role === "lesson" && meta.locked !== true) at(`check cell "${id}" must be locked (learners should not edit the check)`);
+      const tags = cell.metadata.tags;
+      if (Array.isArray(tags) && tags.includes("raises-exception")) {
+        // The executor treats an error in such a cell as expected, so a wrong answer would pass.
+        at(`check cell "${id}" must not have the raises-exception tag (its failure would count as a pass)`);
+      }
     }
   });
 
