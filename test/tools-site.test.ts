@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
 import { katexAssets, typesetMath, typesetTex } from "../src/tools/math";
-import { indexNotebook, lessonTitle, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
+import { indexNotebook, lessonTitle, linkPages, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
 
 const lessons = [
   { name: "01-derivatives", title: "Derivatives" },
@@ -34,13 +34,25 @@ describe("site", () => {
 
   test("the syllabus links pages instead of notebooks, and lists lessons it does not link", () => {
     const syllabus = "# Build micrograd\n\n1. [Derivatives](notebooks/01-derivatives.ipynb)\n2. [Value](./notebooks/02-value.ipynb#top)\n";
-    expect(syllabusMarkdown(syllabus, lessons)).toBe(
-      "# Build micrograd\n\n1. [Derivatives](01-derivatives.html)\n2. [Value](02-value.html#top)\n\n## All lessons\n\n- [Backpropagation](03-backprop.html)\n",
-    );
-    expect(syllabusMarkdown(null, lessons.slice(0, 1))).toBe("# micrograd-ts lessons\n\n## Lessons\n\n- [Derivatives](01-derivatives.html)\n");
+    expect(syllabusMarkdown(syllabus, lessons)).toEqual({
+      markdown:
+        "# Build micrograd\n\n1. [Derivatives](01-derivatives.html)\n2. [Value](02-value.html#top)\n\n## All lessons\n\n- [Backpropagation](03-backprop.html)\n",
+      missing: [],
+    });
+    expect(syllabusMarkdown(null, lessons.slice(0, 1)).markdown).toBe("# micrograd-ts lessons\n\n## Lessons\n\n- [Derivatives](01-derivatives.html)\n");
     expect(syllabusTitle(syllabus)).toBe("Build micrograd");
     expect(syllabusTitle(null)).toBe("micrograd-ts lessons");
     expect(indexNotebook("# x", "T").cells).toEqual([{ cell_type: "markdown", id: "syllabus", metadata: {}, source: "# x" }]);
+  });
+
+  test("links to lessons that do not exist become plain text instead of dead links", () => {
+    const md =
+      "[a](notebooks/01-derivatives.ipynb) · [b](01-derivatives.html#x) · [c](09-future.ipynb) · [d](09-future.html) · " +
+      "[e](https://example.org/x.html) · [f](#top) · [g](img/plot.png) · [h](index.html)";
+    expect(linkPages(md, lessons)).toEqual({
+      markdown: "[a](01-derivatives.html) · [b](01-derivatives.html#x) · c · d · [e](https://example.org/x.html) · [f](#top) · [g](img/plot.png) · [h](index.html)",
+      missing: ["09-future.ipynb", "09-future.html"],
+    });
   });
 });
 

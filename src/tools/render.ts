@@ -20,6 +20,7 @@ import {
   SITE_CSS,
   indexNotebook,
   lessonTitle,
+  linkPages,
   navFor,
   pageFile,
   pageName,
@@ -84,17 +85,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   const jupyter = prepareJupyter({ log }); // once, before the parallel runs
   fs.mkdirSync(outDir, { recursive: true });
 
-  log(`rendering ${targets.length} notebook${targets.length === 1 ? "" : "s"}, ${Math.min(jobs, targets.length)} at a time, into ${path.relative(process.cwd(), outDir) || "."}`);
-  let done = 0;
-  const results = await mapLimit(targets, jobs, async (t) => {
-    const execute = options.execute ?? runNotebook;
-    const outcome = await execute(t.display, { timeout: options.timeout }).catch((e: Error) => e);
-    done += 1;
-    const seconds = outcome instanceof Error ? "" : ` in ${outcome.seconds.toFixed(1)} s`;
-    const verdict = outcome instanceof Error || !outcome.ok ? "FAILED" : "ok";
-    log(`[${done}/${targets.length}] ${t.display}: ${verdict}${seconds}`);
-    return outcome;
-  });
+  const results = await executeAll(targets, { ...options, jobs, log, outDir });
 
   const failures: RenderFailure[] = [];
   const pages: { target: Target; notebook: any; nav: Nav }[] = [];
@@ -108,16 +99,24 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     }
     const at = lessons.findIndex((l) => l.name === t.name);
     const nb = stableNotebook(outcome.executed, lessons[at]!.title);
+    for (const cell of nb.cells) {
+      if (cell.cell_type !== "markdown") continue;
+      const linked = linkPages(sourceText(cell.source), lessons);
+      cell.source = linked.markdown;
+      for (const url of linked.missing) log(`warning: ${t.display} links ${url}, which is not a lesson: shown as plain text`);
+    }
     pages.push({ target: t, notebook: nb, nav: navFor(lessons, at, indexTitle) });
   });
 
+  const index = syllabusMarkdown(syllabus, lessons);
+  for (const url of index.missing) log(`warning: the syllabus links ${url}, which is not a lesson: shown as plain text`);
   if (syllabus == null) log(`note: ${path.relative(process.cwd(), syllabusFile)} is missing; the index lists the lessons only`);
   const first = lessons[0];
   const jobsForHtml = [
     ...pages.map((p) => ({ name: p.target.name, notebook: p.notebook, nav: p.nav })),
     {
       name: "index",
-      notebook: indexNotebook(syllabusMarkdown(syllabus, lessons), indexTitle),
+      notebook: indexNotebook(index.markdown, indexTitle),
       nav: first ? { next: { href: pageFile(first.name), title: first.title } } : null,
     },
   ];
@@ -130,6 +129,26 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     written.push(file);
   });
   return { ok: failures.length === 0, written, failures, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Run the notebooks, `jobs` at a time, with a progress line as each one finishes. */
+async function executeAll(
+  targets: Target[],
+  options: RenderOptions & { jobs: number; log: (line: string) => void; outDir: string },
+): Promise<(RunResult | Error)[]> {
+  const { jobs, log, execute = runNotebook } = options;
+  const where = path.relative(process.cwd(), options.outDir) || ".";
+  const plural = targets.length === 1 ? "" : "s";
+  log(`rendering ${targets.length} notebook${plural}, ${Math.min(jobs, targets.length)} at a time, into ${where}`);
+  let done = 0;
+  return mapLimit(targets, jobs, async (t) => {
+    const outcome = await execute(t.display, { timeout: options.timeout }).catch((e: Error) => e);
+    done += 1;
+    const seconds = outcome instanceof Error ? "" : ` in ${outcome.seconds.toFixed(1)} s`;
+    const verdict = outcome instanceof Error || !outcome.ok ? "FAILED" : "ok";
+    log(`[${done}/${targets.length}] ${t.display}: ${verdict}${seconds}`);
+    return outcome;
+  });
 }
 
 function failureText(result: RunResult, display: string): string {
@@ -167,6 +186,10 @@ function readJson(file: string): any {
   } catch {
     return null;
   }
+}
+
+function sourceText(source: unknown): string {
+  return Array.isArray(source) ? source.join("") : String(source ?? "");
 }
 
 /** Drop what changes from run to run, so two renders give the same bytes. */

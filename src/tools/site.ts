@@ -61,21 +61,37 @@ export function navFor(lessons: Lesson[], i: number, indexTitle = "All lessons")
 }
 
 /**
- * The index page's markdown: the syllabus with its links to notebooks turned into links to the
- * pages, plus a list of any lesson the syllabus does not link, so that every lesson is reachable.
+ * Point markdown links at the site's pages: `[t](notebooks/02-x.ipynb#h)` becomes
+ * `[t](02-x.html#h)`. A link to a notebook or page that is not one of `lessons` would be dead on
+ * the site, so it becomes plain text and is returned in `missing` (for a warning).
  */
-export function syllabusMarkdown(syllabus: string | null, lessons: Lesson[]): string {
-  const intro = syllabus ?? "# micrograd-ts lessons\n";
-  const linked = new Set<string>();
-  const text = intro.replace(/\]\(\s*([^)\s]*?)([^/()\s]+)\.ipynb(#[^)\s]*)?\s*\)/g, (_m, _dir, name, hash) => {
-    linked.add(name);
-    return `](${pageFile(name)}${hash ?? ""})`;
+export function linkPages(markdown: string, lessons: Lesson[]): { markdown: string; missing: string[] } {
+  const known = new Set(lessons.map((l) => l.name));
+  const missing: string[] = [];
+  const out = markdown.replace(/\[([^\]]*)\]\(\s*([^)\s]+)\s*\)/g, (link, text: string, url: string) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("#")) return link; // external or in-page
+    const m = url.match(/^(?:[^#]*\/)?([^/#]+)\.(ipynb|html)(#.*)?$/i);
+    if (!m) return link; // an image or another file: not ours to judge
+    const [, name, , hash = ""] = m;
+    if (known.has(name!) || (name === "index" && m[2] === "html")) return `[${text}](${pageFile(name!)}${hash})`;
+    missing.push(url);
+    return text;
   });
-  const missing = lessons.filter((l) => !linked.has(l.name));
-  if (missing.length === 0) return text;
+  return { markdown: out, missing };
+}
+
+/**
+ * The index page's markdown: the syllabus with its links turned into links to the pages (see
+ * linkPages), plus a list of any lesson the syllabus does not link, so every lesson is reachable.
+ */
+export function syllabusMarkdown(syllabus: string | null, lessons: Lesson[]): { markdown: string; missing: string[] } {
+  const { markdown: text, missing } = linkPages(syllabus ?? "# micrograd-ts lessons\n", lessons);
+  const linked = new Set([...text.matchAll(/\]\(([^)#\s]+)\.html/g)].map((m) => m[1]));
+  const unlisted = lessons.filter((l) => !linked.has(l.name));
+  if (unlisted.length === 0) return { markdown: text, missing };
   const heading = syllabus == null ? "## Lessons" : "## All lessons";
-  const list = missing.map((l) => `- [${escapeMarkdown(l.title)}](${pageFile(l.name)})`).join("\n");
-  return `${text.trimEnd()}\n\n${heading}\n\n${list}\n`;
+  const list = unlisted.map((l) => `- [${escapeMarkdown(l.title)}](${pageFile(l.name)})`).join("\n");
+  return { markdown: `${text.trimEnd()}\n\n${heading}\n\n${list}\n`, missing };
 }
 
 function escapeMarkdown(text: string): string {
