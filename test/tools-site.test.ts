@@ -3,7 +3,7 @@
  */
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
+import { findJupyter, installAdvice, jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
 import { katexAssets, typesetMath, typesetTex } from "../src/tools/math";
 import { indexNotebook, lessonTitle, linkPages, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
 
@@ -66,6 +66,12 @@ describe("jupyter paths", () => {
     expect(env.JUPYTER_DATA_DIR).toBe(path.join(root, ".jupyter", "data"));
     expect(env.JUPYTER_RUNTIME_DIR).toBe(path.join(root, ".jupyter", "runtime"));
     expect(env.HOME).toBe("/home/x");
+  });
+
+  test("a Python without Jupyter is passed over, and the advice names exactly what to install", () => {
+    expect(findJupyter(["/nonexistent/python3"])).toBeNull();
+    expect(installAdvice()).toContain("sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient python3-ipykernel");
+    expect(installAdvice()).toContain("python3 -m pip install --user notebook nbconvert");
   });
 });
 
