@@ -13,6 +13,7 @@ export { check, checkGrads, checkTrue, CheckError, DEFAULT_TOL } from "./noteboo
 export type { CheckOptions, Checkable } from "./notebook/check.js";
 export { drawGraph, graphDot } from "./viz/graph.js";
 export type { DrawGraphOptions } from "./viz/graph.js";
+export type { GraphNode } from "./viz/dot.js";
 export { drawBackwardSteps } from "./viz/steps.js";
 export type { BackwardStepsOptions } from "./viz/steps.js";
 export { replayBackward } from "./viz/backward-frames.js";

@@ -95,3 +95,51 @@ describe("drawGraph", () => {
     expect(await drawGraph(chain, { maxNodes: 501 })).toContain("<svg");
   });
 });
+
+describe("drawing a learner's own Value class (lessons 02–04)", () => {
+  // The shape a notebook class has: data, grad, label, op and inputs, nothing of the engine's.
+  class NotebookValue {
+    grad = 0;
+    constructor(
+      public data: number,
+      public label = "",
+      public inputs: NotebookValue[] = [],
+      public op = "",
+    ) {}
+    mul(o: NotebookValue): NotebookValue {
+      return new NotebookValue(this.data * o.data, "", [this, o], "*");
+    }
+    add(o: NotebookValue): NotebookValue {
+      return new NotebookValue(this.data + o.data, "", [this, o], "+");
+    }
+  }
+
+  it("draws the same graph as the library's Value for L = (a·b + c)·f", async () => {
+    const a = new NotebookValue(2, "a");
+    const b = new NotebookValue(-3, "b");
+    const c = new NotebookValue(10, "c");
+    const f = new NotebookValue(-2, "f");
+    const e = a.mul(b);
+    e.label = "e";
+    const d = e.add(c);
+    d.label = "d";
+    const L = d.mul(f);
+    L.label = "L";
+    const mine = graphDot(L, { showGrad: false });
+    const lib = (() => {
+      const la = new Value(2, "a");
+      const lb = new Value(-3, "b");
+      const le = la.mul(lb).named("e");
+      const ld = le.add(new Value(10, "c")).named("d");
+      return ld.mul(new Value(-2, "f")).named("L");
+    })();
+    expect(mine).toBe(graphDot(lib, { showGrad: false }));
+    const drawn = nodes(await drawGraph(L, { showGrad: false })).map((n) => n.texts);
+    expect(drawn).toContainEqual(["L", "data -8.0000"]);
+    expect(drawn).toContainEqual(["e", "data -6.0000"]);
+  });
+
+  it("says what is wrong when a node has no inputs array", () => {
+    expect(() => graphDot({ data: 1, inputs: undefined as never })).toThrow(/no inputs array/);
+  });
+});

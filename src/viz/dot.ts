@@ -4,18 +4,57 @@
  * Shared by `drawGraph` (one picture) and `drawBackwardSteps` (one layout, many
  * frames): both need the same nodes, the same ids and the same look.
  */
-import { topologicalOrder, type Value } from "../engine.js";
-
 export type Rankdir = "LR" | "TB";
 
-/** The graph of `root` in a fixed order: values leaves first, with each one's index. */
-export interface Expression {
-  order: Value[];
-  index: Map<Value, number>;
+/**
+ * What a drawing needs from a node. The library's `Value` has it, and so does the `Value`
+ * class a learner writes in lessons 02–04: a number, how it was made, and its inputs.
+ */
+export interface GraphNode {
+  data: number;
+  grad?: number;
+  label?: string;
+  op?: string;
+  readonly inputs: readonly GraphNode[];
 }
 
-export function expressionOf(root: Value, maxNodes: number, caller: string): Expression {
-  const order = topologicalOrder(root);
+/** The graph of `root` in a fixed order: values leaves first, with each one's index. */
+export interface Expression<N extends GraphNode = GraphNode> {
+  order: N[];
+  index: Map<N, number>;
+}
+
+/**
+ * Every node `root` depends on, inputs before results, following `inputs` only (so it
+ * works for any class with that shape). For the library's `Value` this is exactly
+ * `topologicalOrder`: first input, then second, then the node itself.
+ */
+function walk<N extends GraphNode>(root: N): N[] {
+  const order: N[] = [];
+  const seen = new Set<GraphNode>([root]);
+  const stack: { node: N; next: number }[] = [{ node: root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const inputs = top.node.inputs;
+    if (!Array.isArray(inputs)) {
+      throw new TypeError(`cannot draw this graph: a node has no inputs array (got ${String(inputs)})`);
+    }
+    if (top.next < inputs.length) {
+      const child = inputs[top.next++] as N;
+      if (!seen.has(child)) {
+        seen.add(child);
+        stack.push({ node: child, next: 0 });
+      }
+    } else {
+      order.push(top.node);
+      stack.pop();
+    }
+  }
+  return order;
+}
+
+export function expressionOf<N extends GraphNode>(root: N, maxNodes: number, caller: string): Expression<N> {
+  const order = walk(root);
   if (order.length > maxNodes) {
     throw new Error(
       `${caller}: this expression has ${order.length} values, more than maxNodes (${maxNodes}). ` +
@@ -88,15 +127,15 @@ export const opId = (i: number): string => `v${i}op`;
 export type Attrs = Record<string, string | number | undefined>;
 
 /** Per-node and per-edge attributes on top of the common look. */
-export interface Styler {
-  value(v: Value, i: number): Attrs;
-  op?(v: Value, i: number): Attrs;
+export interface Styler<N extends GraphNode = GraphNode> {
+  value(v: N, i: number): Attrs;
+  op?(v: N, i: number): Attrs;
   /** `to` is the index of the value the edge leads to (through its op node). */
   edge?(from: string, to: string, i: number): Attrs;
 }
 
 /** DOT for an expression: values in topological order, then each op node with its edges. */
-export function dotOf(expr: Expression, rankdir: Rankdir, style: Styler): string {
+export function dotOf<N extends GraphNode>(expr: Expression<N>, rankdir: Rankdir, style: Styler<N>): string {
   const lines = graphHeader(rankdir);
   lines.push(`  node ${attrs({ shape: "record", style: "filled" })};`);
   for (const [i, v] of expr.order.entries()) {
@@ -104,11 +143,11 @@ export function dotOf(expr: Expression, rankdir: Rankdir, style: Styler): string
   }
   const opLook = { shape: "circle", style: "filled", fillcolor: "white", fontsize: 12, margin: 0.02, width: 0.36 };
   for (const [i, v] of expr.order.entries()) {
-    if (v.op === "") continue;
+    if (!v.op) continue;
     lines.push(`  ${opId(i)} ${attrs({ ...opLook, label: v.op, ...style.op?.(v, i) })};`);
     const edge = (from: string, to: string): string =>
       `  ${from} -> ${to} ${attrs(style.edge?.(from, to, i) ?? {})};`;
-    for (const input of v.inputs) lines.push(edge(valueId(expr.index.get(input)!), opId(i)));
+    for (const input of v.inputs) lines.push(edge(valueId(expr.index.get(input as N)!), opId(i)));
     lines.push(edge(opId(i), valueId(i)));
   }
   lines.push("}");

@@ -4,15 +4,14 @@
  * One record per value (`label | data | grad`), one small node per operation, and
  * edges input → operation → result, laid out by real Graphviz.
  */
-import type { Value } from "../engine.js";
-import { colors, dotOf, expressionOf, fixed4, recordLabel, type Rankdir } from "./dot.js";
+import { colors, dotOf, expressionOf, fixed4, recordLabel, type GraphNode, type Rankdir } from "./dot.js";
 import { renderDot } from "./graphviz.js";
 
 export interface DrawGraphOptions {
   /** Direction of the layout: left to right (the lecture's) or top to bottom. */
   rankdir?: Rankdir;
   /** Values to colour, e.g. the parameters of a neuron. */
-  highlight?: Value[];
+  highlight?: GraphNode[];
   /** Show each value's grad (default true); turn off before `backward()` has run. */
   showGrad?: boolean;
   /** Refuse graphs with more values than this (default 500) instead of hanging the kernel. */
@@ -20,15 +19,15 @@ export interface DrawGraphOptions {
 }
 
 /** The DOT source `drawGraph` lays out (exposed for tests and for people who want the text). */
-export function graphDot(root: Value, options: DrawGraphOptions = {}): string {
+export function graphDot(root: GraphNode, options: DrawGraphOptions = {}): string {
   const { rankdir = "LR", highlight = [], showGrad = true, maxNodes = 500 } = options;
   const expr = expressionOf(root, maxNodes, "drawGraph");
-  const lit = new Set(highlight);
+  const lit = new Set<GraphNode>(highlight);
   return dotOf(expr, rankdir, {
     value: (v) => {
       const fields = [`data ${fixed4(v.data)}`];
-      if (showGrad) fields.push(`grad ${fixed4(v.grad)}`);
-      if (v.label !== "") fields.unshift(v.label);
+      if (showGrad) fields.push(`grad ${fixed4(v.grad ?? 0)}`);
+      if (v.label) fields.unshift(v.label);
       return {
         label: recordLabel(rankdir, fields),
         fillcolor: lit.has(v) ? colors.highlight : colors.node,
@@ -40,8 +39,9 @@ export function graphDot(root: Value, options: DrawGraphOptions = {}): string {
 
 /**
  * The expression graph of `root` as standalone SVG markup (with `xmlns`).
- * Show it in a notebook with `show(drawGraph(L))`.
+ * Show it in a notebook with `show(await drawGraph(L))`. `root` can be the library's
+ * `Value` or any object with `data`, `inputs` and optionally `grad`, `op`, `label`.
  */
-export async function drawGraph(root: Value, options: DrawGraphOptions = {}): Promise<string> {
+export async function drawGraph(root: GraphNode, options: DrawGraphOptions = {}): Promise<string> {
   return renderDot(graphDot(root, options));
 }
