@@ -81,6 +81,17 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     expect(stdoutOf(r.executed, 1)).toBe("after the expected error\n");
   });
 
+  test("output a cell shows after it has finished (an un-awaited promise) fails the cell instead of vanishing", async () => {
+    const r = await runNotebook(fixture("late-output.ipynb"));
+    expect(r.ok).toBe(false);
+    expect(r.cells.map((c) => c.status)).toEqual(["error"]);
+    expect(r.cells[0]!.message).toBe(
+      "cell 1 showed output (stream) after it had finished, so the output lands in another cell or nowhere: " +
+        "something in the cell was not awaited (e.g. a display of a Promise)",
+    );
+    expect(stdoutOf(r.executed, 0)).toBe("on time\n");
+  });
+
   test("a cell that runs too long is stopped, named, and the rest is not run", async () => {
     const r = await runNotebook(fixture("infinite-loop.ipynb"), { timeout: 3, continueOnError: true });
     expect(r.ok).toBe(false);

@@ -23,7 +23,7 @@ import sys
 try:
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
     from nbclient.util import ensure_async
 except ImportError as e:  # run.ts checks first; this is the last line of defence
     print(f"Jupyter's Python packages are missing ({e}); install nbclient and nbformat", file=sys.stderr)
@@ -32,6 +32,40 @@ except ImportError as e:  # run.ts checks first; this is the last line of defenc
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Stack frames inside Node itself or tslab's machinery say nothing about the lesson.
 INTERNAL_FRAME = re.compile(r"^\s+at .*(\(node:|node:internal|node:vm|/node_modules/tslab/)")
+
+
+OUTPUT_MSGS = {"stream", "display_data", "update_display_data", "execute_result", "error"}
+
+
+class StrayTrackingClient(NotebookClient):
+    """nbclient drops iopub messages that belong to a cell it has finished with. Keep the
+    outputs among them: a cell that shows something after its reply (an un-awaited Promise)
+    leaves its output in whichever cell runs next, or nowhere, so renders differ run to run."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stray = []
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)  # raises when the cell is idle
+                except CellExecutionComplete:
+                    return
+            elif msg["msg_type"] in OUTPUT_MSGS:
+                self.stray.append(msg)
+
+    async def drain(self, quiet=0.5):
+        """Collect output that arrives after the last cell, until the kernel is quiet."""
+        while True:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=quiet))
+            except Exception:  # queue.Empty: quiet for `quiet` seconds
+                return
+            if msg["msg_type"] in OUTPUT_MSGS:
+                self.stray.append(msg)
 
 
 def read_notebook(path):
@@ -78,7 +112,7 @@ def first_line(source):
 
 async def run(args):
     nb = read_notebook(args.notebook)
-    client = NotebookClient(
+    client = StrayTrackingClient(
         nb,
         kernel_name=args.kernel,
         timeout=args.timeout,
@@ -89,6 +123,7 @@ async def run(args):
         resources={"metadata": {"path": args.cwd}},
     )
     reports = []
+    cell_of_msg = {}  # execute request id -> report, to place late output
     stopped = None  # why the remaining cells will not run, once something went wrong
 
     def report(index, cell, status, message=None):
@@ -128,6 +163,8 @@ async def run(args):
                 stopped = f"not run: the kernel died in cell {index + 1}"
                 continue
             reply = replies[0] if replies else None
+            if reply:
+                cell_of_msg[reply["parent_header"].get("msg_id")] = len(reports)
             status = reply["content"].get("status") if reply else None
             if status == "ok":
                 report(index, cell, "ok")
@@ -148,6 +185,18 @@ async def run(args):
             else:
                 # Let tslab's abort window close so the next cell really runs.
                 await asyncio.sleep(args.pause)
+        if not stopped:
+            await client.drain()
+    for msg in client.stray:
+        at = cell_of_msg.get(msg["parent_header"].get("msg_id"))
+        if at is None or reports[at]["status"] != "ok":
+            continue
+        n = reports[at]["index"] + 1
+        reports[at]["status"] = "error"
+        reports[at]["message"] = (
+            f"cell {n} showed output ({msg['msg_type']}) after it had finished, so the output lands in "
+            "another cell or nowhere: something in the cell was not awaited (e.g. a display of a Promise)"
+        )
     return {"cells": reports, "executed": nb}
 
 
