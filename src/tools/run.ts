@@ -6,7 +6,8 @@
  * sends the cells one at a time and reports every cell's fate. Two tslab habits make that
  * necessary (see DEVELOPERS.md): it reports errors on stderr with an execute_reply status of
  * "error" rather than as `error` outputs, and it answers requests arriving within ~200 ms of a
- * failure with "abort" and no output, which nbclient counts as success.
+ * failure with "abort" and no output, which nbclient counts as success. Output that arrives after
+ * its cell has finished (an un-awaited Promise) is reported as that cell's error, not dropped.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";

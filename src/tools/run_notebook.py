@@ -12,6 +12,7 @@ Why cell by cell instead of NotebookClient.execute(): tslab answers every reques
 arrives in the ~200 ms after a failed cell with status "abort" and no output, and nbclient
 treats "abort" as success. So we look at every execute_reply ourselves, wait out the abort
 window after a failure before sending the next cell, and still count any "abort" as a failure.
+Output that arrives after its cell finished (nbclient would drop it) fails that cell too.
 """
 
 import argparse
