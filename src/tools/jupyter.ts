@@ -11,6 +11,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TRAINING_NODE_FLAGS } from "./node-options.js";
 
 /** The Debian packages that provide everything we need (DEVELOPERS.md). */
 export const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel"];
@@ -171,16 +172,28 @@ export function ensureKernelspec(jupyter: Jupyter, options: { root?: string; log
     [tslabCli, "install", "--python", jupyter.python, "--binary", binary, "--prefix", prefix],
     { encoding: "utf8", env: jupyterEnv(root) },
   );
-  if (r.status !== 0 || !kernelspecPointsAt(kernelJson, binary)) {
+  if (r.status !== 0 || !fs.existsSync(kernelJson)) {
     throw new Error(`installing the tslab kernelspec failed:\n${(r.stderr || r.stdout || "").trim()}`);
   }
+  // The kernel trains networks: start its Node with the flags that keep the GC out of the way.
+  const spec = JSON.parse(fs.readFileSync(kernelJson, "utf8"));
+  spec.env = { ...spec.env, NODE_OPTIONS: KERNEL_NODE_OPTIONS };
+  fs.writeFileSync(kernelJson, JSON.stringify(spec, null, 1) + "\n");
+  if (!kernelspecPointsAt(kernelJson, binary)) throw new Error(`the tslab kernelspec in ${kernelJson} is not as expected`);
   return kernelDir;
 }
+
+const KERNEL_NODE_OPTIONS = TRAINING_NODE_FLAGS.join(" ");
 
 function kernelspecPointsAt(kernelJson: string, binary: string): boolean {
   try {
     const spec = JSON.parse(fs.readFileSync(kernelJson, "utf8"));
-    return spec.argv?.[0] === binary && spec.display_name === "TypeScript" && fs.existsSync(binary);
+    return (
+      spec.argv?.[0] === binary &&
+      spec.display_name === "TypeScript" &&
+      spec.env?.NODE_OPTIONS === KERNEL_NODE_OPTIONS &&
+      fs.existsSync(binary)
+    );
   } catch {
     return false;
   }
