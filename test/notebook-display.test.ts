@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { kindOf, liveDisplay, show, trainingProgress, useDisplayBackend, type DisplayBackend, type DisplaySink } from "../src/notebook/display.js";
 
@@ -63,8 +64,11 @@ describe("in a kernel", () => {
     expect(show(svg)).toBeUndefined();
     expect(show("*hi*")).toBeUndefined();
     expect(show(svg, "svg")).toBeUndefined();
-    expect(show(Promise.resolve("<p>later</p>"))).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 0));
+    const later = show(Promise.resolve("<p>later</p>"));
+    // awaitable, so `await show(drawGraph(L))` keeps the drawing in its own cell…
+    await expect(later).resolves.toBeUndefined();
+    // …and a forgotten await prints a hint instead of "Promise { <pending> }"
+    expect(inspect(later)).toMatch(/write show\(await …\) so the cell waits/);
     expect(sent.map((s) => [s.kind, s.markup])).toEqual([
       ["html", svg],
       ["markdown", "*hi*"],

@@ -80,22 +80,27 @@ function checkMarkup(x: unknown, where: string): string {
  * nothing is returned (so tslab does not also print the markup as text); outside a
  * kernel the markup is returned.
  *
- * A Promise is accepted too: `show(await drawGraph(L))` is the sure way (the cell waits
- * for the drawing); `show(drawGraph(L))` also works in a kernel, displaying as soon as
- * the drawing is ready and returning nothing, because tslab would print a returned
- * Promise as "Promise { <pending> }". Outside a kernel it returns a Promise of the markup.
+ * A Promise is accepted too. Write `show(await drawGraph(L))` (or `await show(drawGraph(L))`):
+ * then the cell waits for the drawing, and its output stays in that cell. Without the
+ * `await` the cell ends first; tslab prints what `show` returned, which says so.
+ * Outside a kernel it returns a Promise of the markup.
  */
 export function show(x: string, kind?: Kind): string | undefined;
-export function show(x: Promise<string>, kind?: Kind): Promise<string | undefined> | undefined;
+export function show(x: Promise<string>, kind?: Kind): Promise<string | undefined>;
 export function show(x: string | Promise<string>, kind?: Kind): string | Promise<string | undefined> | undefined;
 export function show(x: string | Promise<string>, kind?: Kind): string | Promise<string | undefined> | undefined {
   if (!(x instanceof Promise)) return showNow(checkMarkup(x, "show"), kind);
   const shown = x.then((markup) => showNow(checkMarkup(markup, "show"), kind));
   if (!kernel()) return shown;
-  // Nobody awaits this in a kernel: report a failure (e.g. a graph over maxNodes) on
-  // stderr, where tslab shows errors, instead of as an unhandled rejection.
+  // In a kernel, report a failure (e.g. a graph over maxNodes) on stderr, where tslab shows
+  // errors, even when nobody awaits; `await show(…)` still waits and still sees the error.
   shown.catch((e: unknown) => console.error(e));
-  return undefined;
+  const waited = shown.then(() => undefined, () => undefined);
+  // tslab prints a cell's last value; for a forgotten await, make that print a hint.
+  Object.defineProperty(waited, Symbol.for("nodejs.util.inspect.custom"), {
+    value: () => "(drawing… it appears when ready; write show(await …) so the cell waits for it)",
+  });
+  return waited;
 }
 
 function showNow(markup: string, kind: Kind = kindOf(markup)): string | undefined {
