@@ -2,7 +2,7 @@
  * tools/start: the command line, and `npm start` for real: Jupyter answers on the printed URL,
  * can start the TypeScript kernel, and Ctrl-C stops everything.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
@@ -38,6 +38,18 @@ describe("start's command line", () => {
   });
 });
 
+/** Runs one cell in an existing kernel through jupyter_client; prints its status and stdout as JSON. */
+const EXECUTE_ONE_CELL = `
+import json, sys, jupyter_client
+kc = jupyter_client.BlockingKernelClient(connection_file=sys.argv[1])
+kc.load_connection_file(); kc.start_channels()  # no wait_for_ready: its heartbeat test is flaky under load
+out = []
+def hook(msg):
+    if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout": out.append(msg["content"]["text"])
+reply = kc.execute_interactive(sys.argv[2], timeout=60, output_hook=hook)
+print(json.dumps({"status": reply["content"]["status"], "stdout": "".join(out)}))
+`;
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -50,7 +62,7 @@ function freePort(): Promise<number> {
 }
 
 describe.skipIf(!hasJupyter())("npm start", () => {
-  test("serves the tree page, starts a TypeScript kernel, and stops cleanly on Ctrl-C", async () => {
+  test("serves the tree page, starts a TypeScript kernel that runs a cell importing micrograd-ts, and stops cleanly on Ctrl-C", async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [path.join(root, "dist", "tools", "start.js"), "--port", String(port), "--no-exercises"], {
       cwd: root,
@@ -87,6 +99,13 @@ describe.skipIf(!hasJupyter())("npm start", () => {
     await new Promise((r) => setTimeout(r, 1500));
     const kernels = await (await fetch(`${api}/kernels`, { headers })).json();
     expect(kernels.map((k: any) => k.id)).toContain(id);
+
+    // A learner's first cell runs in that kernel: it imports the library by name.
+    const connection = path.join(root, ".jupyter", "runtime", `kernel-${id}.json`);
+    const cell = 'import { Value } from "micrograd-ts";\nconst L = new Value(2).mul(-3).add(10).mul(-2);\nconsole.log(L.data, process.env.NODE_OPTIONS)';
+    const ran = spawnSync("/usr/bin/python3", ["-c", EXECUTE_ONE_CELL, connection, cell], { encoding: "utf8", timeout: 90_000 });
+    expect(ran.stderr).toBe("");
+    expect(JSON.parse(ran.stdout)).toEqual({ status: "ok", stdout: "-8 --max-semi-space-size=64\n" });
 
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
