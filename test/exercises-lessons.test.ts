@@ -1,7 +1,7 @@
 /**
- * Every lesson's exercises, end to end: the solved lesson passes `check` with every exercise ✓,
- * and its generated learner copy fails every graded exercise, which proves each check can fail.
- * The solved lesson and its copy run side by side (two kernels); lessons run one after another.
+ * Every lesson's exercises, end to end: its generated learner copy fails every graded exercise,
+ * which proves each check can fail. (That the solved lesson passes every exercise is checked by
+ * notebooks.test.ts, from the run it already makes, so each lesson executes once per test run.)
  */
 import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,15 +42,11 @@ describe("the lessons' exercises", () => {
     expect(problems.map(formatProblem)).toEqual([]);
   });
 
-  it.each(withExercises)("%s: solved passes every exercise, the learner copy fails every one", async (name) => {
+  it.each(withExercises)("%s: the learner copy fails every exercise", async (name) => {
     // 120 s a cell, as the lessons' own test allows: training cells on a busy 2-core CI machine.
-    const options = { timeout: 120 };
-    const [solved, copy] = await Promise.all([checkNotebook(join(LESSONS, name), options), checkNotebook(join(copies, name), options)]);
-    expect(solved.error, formatReport(solved)).toBeUndefined();
-    expect(solved.exercises.filter((e) => e.status !== "pass"), formatReport(solved)).toEqual([]);
-    expect(solved.ok).toBe(true);
+    const copy = await checkNotebook(join(copies, name), { timeout: 120 });
     expect(copy.error, formatReport(copy)).toBeUndefined();
-    expect(copy.exercises.length).toBe(solved.exercises.length);
+    expect(copy.exercises.map((e) => e.gradeId)).toEqual(gradedCells(readNotebook(join(LESSONS, name))).map((g) => g.gradeId));
     expect(copy.exercises.filter((e) => e.status === "pass").map((e) => e.gradeId), formatReport(copy)).toEqual([]);
   }, 900_000);
 });

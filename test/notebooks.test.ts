@@ -1,7 +1,8 @@
 /**
  * The lessons themselves: every notebook in notebooks/ runs top to bottom in the tslab kernel
  * through the same executor as `npm run render` (one test each, so a broken lesson names
- * itself) and is committed clean (no outputs, the tslab kernelspec). Then the site is rendered
+ * itself), passes every one of its exercises, and is committed clean (no outputs, the tslab
+ * kernelspec). Then the site is rendered
  * from those same runs and opened in Chromium, so the lessons execute only once here.
  */
 import * as fs from "node:fs";
@@ -11,6 +12,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { packageRoot } from "../src/tools/jupyter";
 import { renderSite } from "../src/tools/render";
 import { describeFailures, runNotebook, type RunResult } from "../src/tools/run";
+import { checkNotebook, formatReport } from "../src/tools/check";
 import { checkSite, launchBrowser } from "./tools-browser";
 import { hasChromium, hasJupyter } from "./tools-harness";
 
@@ -43,6 +45,11 @@ describe.skipIf(!hasJupyter())("lessons run top to bottom", () => {
   test.each(lessons)("%s", async (file) => {
     const r = await run(path.join(dir, file));
     expect(r.ok, describeFailures(r)).toBe(true);
+    // Graded from the same run: every exercise of the solved lesson passes `npm run check`.
+    // (exercises-lessons.test.ts runs the learner copies and expects every one to fail.)
+    const report = await checkNotebook(path.join(dir, file), { run: (f) => run(f) });
+    expect(report.exercises.filter((e) => e.status !== "pass"), formatReport(report)).toEqual([]);
+    expect(report.ok, formatReport(report)).toBe(true);
   });
 
   // The real site, from the runs above: every page clean in Chromium, a screenshot kept.
