@@ -56,7 +56,7 @@ export function lossCurve(series: LossSeries, options: LossCurveOptions = {}): s
       if (i >= 0) throw new RangeError(`lossCurve: logY needs positive losses, but "${name}" is ${values[i]} at step ${i}`);
     }
   }
-  const marks: Plot.Markish[] = list.flatMap(({ name, values }, i) => {
+  const marks: Plot.Markish[] = list.flatMap(({ values }, i) => {
     const points = values.map((y, x) => ({ x, y }));
     const color = palette[i % palette.length];
     const line = Plot.line(points, { x: "x", y: "y", stroke: color, strokeWidth: 2, className: "mg-series" });
