@@ -1,14 +1,20 @@
 import { defineConfig } from "vitest/config";
 
-// Notebook and browser tests start Jupyter kernels and Chromium: give them room. Speed targets
-// are checked by `npm run bench`, never by test timeouts.
+// Three tiers a newcomer can run on their own (npm test runs all three):
+// - unit: pure code, no Jupyter, kernel or browser: `npm run test:unit`, seconds;
+// - kernel: real tslab kernels through Jupyter (the lessons, the tools): `npx vitest run --project kernel`;
+// - browser: the rendered site in Debian's Chromium: `npx vitest run --project browser`.
+// Kernel and browser tiers build dist/ first (notebooks import micrograd-ts from there), so a run
+// after a change in src/ never tests a stale build. Speed targets live in `npm run bench`, never
+// in test timeouts.
+const slow = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ["test/support/global-setup.ts"] };
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "dist/**", "site/**", "exercises/**"],
-    testTimeout: 180_000,
-    hookTimeout: 300_000,
-    // Installs the tslab kernelspec once, before test files run in parallel.
-    globalSetup: ["test/tools-global-setup.ts"],
+    projects: [
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "kernel", include: ["test/kernel/**/*.test.ts"], ...slow } },
+      { test: { name: "browser", include: ["test/browser/**/*.test.ts"], ...slow } },
+    ],
   },
 });

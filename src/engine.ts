@@ -12,19 +12,12 @@
  * allocating and garbage-collecting them; the mathematics is the same.
  */
 
+import { describe } from "./format.js";
+
 /** What the binary operations accept on their right-hand side. */
 export type Operand = Value | number;
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
-
-function describe(x: unknown): string {
-  if (x === null) return "null";
-  if (x === undefined) return "undefined";
-  if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  if (typeof x === "object") return `an object (${Object.prototype.toString.call(x).slice(8, -1)})`;
-  return `${typeof x} ${String(x)}`;
-}
 
 /** Turn a number into a leaf Value; reject anything that is neither. */
 function toValue(x: unknown, op: string): Value {

@@ -29,5 +29,7 @@ export type {
   DerivativeErrorOptions,
   ChartOptions,
 } from "./viz/plots.js";
-export { show, liveDisplay, trainingProgress, useDisplayBackend } from "./notebook/display.js";
-export type { Kind, LiveDisplay, TrainingProgress, TrainingProgressOptions, ProgressPoint, DisplayBackend } from "./notebook/display.js";
+export { show, liveDisplay, useDisplayBackend } from "./notebook/display.js";
+export { trainingProgress } from "./notebook/training-progress.js";
+export type { Kind, LiveDisplay, DisplayBackend } from "./notebook/display.js";
+export type { TrainingProgress, TrainingProgressOptions, ProgressPoint } from "./notebook/training-progress.js";

@@ -13,6 +13,7 @@
  * loss of 1234.5. NaN matches only NaN, and an infinity only the same infinity.
  */
 import { Value } from "../engine.js";
+import { describe, escapeHtml, formatNumber } from "../format.js";
 import { show } from "./display.js";
 
 /** The default tolerance: absolute for |expected| ≤ 1, relative above. */
@@ -117,33 +118,16 @@ function isList(x: unknown): x is readonly Checkable[] {
 }
 
 function compareNumber(where: string, got: unknown, want: number, tol: number): string | undefined {
-  if (typeof got !== "number") return `${where}: expected a number (or a Value) near ${fmt(want)}, got ${describe(got)}`;
-  if (Number.isNaN(want)) return Number.isNaN(got) ? undefined : `${where}: expected NaN, got ${fmt(got)}`;
-  if (Number.isNaN(got)) return `${where}: expected ${fmt(want)}, got NaN`;
+  if (typeof got !== "number") return `${where}: expected a number (or a Value) near ${formatNumber(want)}, got ${describe(got)}`;
+  if (Number.isNaN(want)) return Number.isNaN(got) ? undefined : `${where}: expected NaN, got ${formatNumber(got)}`;
+  if (Number.isNaN(got)) return `${where}: expected ${formatNumber(want)}, got NaN`;
   if (got === want) return undefined;
   const diff = Math.abs(got - want);
   const allowed = tol * Math.max(1, Math.abs(want));
   if (Number.isFinite(want) && diff <= allowed) return undefined;
   // Three significant digits say how far off it is without float noise like 0.09999999999999964.
-  const off = Number.isFinite(diff) ? `, off by ${fmt(Number(diff.toPrecision(3)))}` : "";
-  return `${where}: expected ${fmt(want)}, got ${fmt(got)}${off} (tolerance ±${fmt(Number(allowed.toPrecision(3)))})`;
-}
-
-function fmt(x: number): string {
-  if (x !== 0 && Number.isFinite(x) && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e15)) return x.toExponential();
-  return String(x);
-}
-
-function describe(x: unknown): string {
-  if (x === undefined) return "undefined";
-  if (x === null) return "null";
-  if (typeof x === "number") return fmt(x);
-  if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
-  if (typeof x === "boolean") return String(x);
-  if (x instanceof Value) return `Value(data=${fmt(x.data)})`;
-  if (Array.isArray(x)) return `an array of ${x.length}`;
-  if (typeof x === "function") return "a function (did you forget to call it?)";
-  return `${typeof x === "object" ? "an object" : typeof x} (${Object.prototype.toString.call(x).slice(8, -1)})`;
+  const off = Number.isFinite(diff) ? `, off by ${formatNumber(Number(diff.toPrecision(3)))}` : "";
+  return `${where}: expected ${formatNumber(want)}, got ${formatNumber(got)}${off} (tolerance ±${formatNumber(Number(allowed.toPrecision(3)))})`;
 }
 
 /** `problem` is one line that starts with the exercise's name (or a path under it). */
@@ -157,6 +141,3 @@ function pass(name: string): void {
   if (notShown !== undefined) console.log(`✓ ${name}`);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}

@@ -7,8 +7,6 @@
  * tslab pulls in a whole TypeScript compiler, so tslab is only touched when the kernel
  * has already loaded it.
  */
-import { lossCurve } from "../viz/loss-curve.js";
-
 export type Kind = "html" | "svg" | "markdown";
 
 /** The part of tslab's `Display` used here. */
@@ -92,15 +90,32 @@ export function show(x: string | Promise<string>, kind?: Kind): string | Promise
   if (!(x instanceof Promise)) return showNow(checkMarkup(x, "show"), kind);
   const shown = x.then((markup) => showNow(checkMarkup(markup, "show"), kind));
   if (!kernel()) return shown;
-  // In a kernel, report a failure (e.g. a graph over maxNodes) on stderr, where tslab shows
-  // errors, even when nobody awaits; `await show(…)` still waits and still sees the error.
-  shown.catch((e: unknown) => console.error(e));
-  const waited = shown.then(() => undefined, () => undefined);
+  return awaitable(shown);
+}
+
+/**
+ * In a kernel: a Promise that fails the cell when it is awaited and the drawing failed (e.g. a
+ * graph over maxNodes). When nobody awaits it, the failure is printed on stderr instead, where
+ * tslab shows errors (and the runner fails the cell whose output came late), never swallowed.
+ */
+function awaitable(shown: Promise<string | undefined>): Promise<undefined> {
+  let awaited = false;
+  const done = shown.then(() => undefined);
+  done.catch((e: unknown) => {
+    if (!awaited) console.error(e);
+  });
+  const waited = {
+    then<A = undefined, B = never>(ok?: ((v: undefined) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null) {
+      awaited = true;
+      return done.then(ok, fail);
+    },
+  };
+  const result = Object.setPrototypeOf(waited, Promise.prototype) as Promise<undefined>;
   // tslab prints a cell's last value; for a forgotten await, make that print a hint.
-  Object.defineProperty(waited, Symbol.for("nodejs.util.inspect.custom"), {
+  Object.defineProperty(result, Symbol.for("nodejs.util.inspect.custom"), {
     value: () => "(drawing… it appears when ready; write show(await …) so the cell waits for it)",
   });
-  return waited;
+  return result;
 }
 
 function showNow(markup: string, kind: Kind = kindOf(markup)): string | undefined {
@@ -133,84 +148,4 @@ export function liveDisplay(): LiveDisplay {
       return last;
     },
   };
-}
-
-export interface TrainingProgressOptions {
-  /** Number of steps the loop will run. */
-  total: number;
-  /** Redraw every this many steps (default: about 50 redraws in all); the last step is always drawn. */
-  every?: number;
-}
-
-export interface ProgressPoint {
-  /** The loop index, from 0 to total − 1. */
-  step: number;
-  loss: number;
-  /** Fraction of correct predictions, 0 to 1. */
-  accuracy?: number;
-}
-
-export interface TrainingProgress {
-  update(point: ProgressPoint): void;
-  /** Draw the current state now (e.g. when training stopped early) and return its markup. */
-  done(): string;
-  readonly losses: readonly number[];
-  readonly markup: string | undefined;
-}
-
-/**
- * A progress view for a training loop, updated in place: step n of N, loss, accuracy,
- * a progress bar and the loss so far. Its last state stays in the saved notebook.
- */
-export function trainingProgress(options: TrainingProgressOptions): TrainingProgress {
-  const { total } = options;
-  if (!Number.isInteger(total) || total < 1) {
-    throw new RangeError(`trainingProgress: total must be a positive whole number of steps, got ${total}`);
-  }
-  const every = options.every ?? Math.max(1, Math.round(total / 50));
-  const live = liveDisplay();
-  const losses: number[] = [];
-  let latest: ProgressPoint | undefined;
-  const draw = (): string => {
-    const markup = progressHtml(total, latest, losses);
-    live.update(markup, "html");
-    return markup;
-  };
-  return {
-    update(point: ProgressPoint): void {
-      const { step, loss } = point;
-      if (!Number.isInteger(step) || step < 0 || step >= total) {
-        throw new RangeError(`trainingProgress.update: step must be a whole number from 0 to ${total - 1}, got ${step}`);
-      }
-      if (typeof loss !== "number") throw new TypeError(`trainingProgress.update: loss at step ${step} is not a number (pass loss.data)`);
-      losses.push(loss);
-      latest = point;
-      if (step === 0 || (step + 1) % every === 0 || step === total - 1) draw();
-    },
-    done: draw,
-    get losses() {
-      return losses;
-    },
-    get markup() {
-      return live.last;
-    },
-  };
-}
-
-function progressHtml(total: number, p: ProgressPoint | undefined, losses: number[]): string {
-  const done = p ? p.step + 1 : 0;
-  const parts = [`<b>step ${done} of ${total}</b>`];
-  if (p) parts.push(`loss ${p.loss.toFixed(4)}`);
-  if (p?.accuracy !== undefined) parts.push(`accuracy ${(100 * p.accuracy).toFixed(1)}%`);
-  const percent = ((100 * done) / total).toFixed(1);
-  const finite = losses.filter(Number.isFinite);
-  const chart = finite.length > 0 ? lossCurve(finite, { width: 420, height: 180 }) : "";
-  return [
-    `<div class="mg-progress" style="font:13px/1.5 system-ui,sans-serif;color:#222;max-width:420px">`,
-    `<div>${parts.join(" · ")}</div>`,
-    `<div style="background:#e8e8e8;border-radius:3px;height:6px;margin:3px 0 6px" role="progressbar" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}">`,
-    `<div style="background:#0072B2;border-radius:3px;height:6px;width:${percent}%"></div></div>`,
-    chart,
-    `</div>`,
-  ].join("\n");
 }

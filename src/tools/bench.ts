@@ -80,12 +80,13 @@ function report(title: string, m: Measurement): boolean {
   return demoOk && chainOk;
 }
 
-function main(): void {
-  if (process.argv.includes("--measure")) {
+/** The command: exit code 1 when a target is missed under the kernel's flags. */
+export function main(argv = process.argv.slice(2)): number {
+  if (argv.includes("--measure")) {
     const demo = benchDemo();
     const chain = benchChain(1_000_000);
     process.stdout.write(JSON.stringify({ demo, chain: { ...chain, peakRss: process.memoryUsage().rss } }));
-    return;
+    return 0;
   }
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   console.log(`micrograd-ts bench — Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${mib(os.totalmem())} RAM`);
@@ -94,7 +95,7 @@ function main(): void {
   const tuned = measureWith(TRAINING_NODE_FLAGS);
   const ok = report(`With the lessons' kernel flags (${TRAINING_NODE_FLAGS.join(" ")}):`, tuned);
   report("With Node's default flags, for comparison:", measureWith([]));
-  if (!ok) process.exitCode = 1;
+  return ok ? 0 : 1;
 }
 
-main();
+if (require.main === module) process.exitCode = main();

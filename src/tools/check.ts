@@ -1,15 +1,26 @@
 /**
- * `npm run check -- <notebook…>`: run each notebook headless and report every exercise.
+ * `npm run check -- [--lessons DIR] [--timeout S] NOTEBOOK…`: grade learners' notebooks, exercise
+ * by exercise, against their lessons.
  *
- * An exercise is a check cell (nbgrader `grade: true`): it passes when that cell ran without an
- * error. The notebook runs to the end even after a failure (tools/run waits out tslab's abort
- * window), so a later exercise is judged on its own. A check cell that never ran (aborted, or
- * after a timeout stopped the kernel) is "not run", which is a failure, never a pass.
- * Exit code 0 only when every exercise of every notebook passed.
+ * A submission is graded against its lesson (found by the name \`npm run exercises\` stamps in it,
+ * else by its file name, in notebooks/): the lesson's check cells and points are what count, and
+ * only the learner's answer cells are taken from the submission (ipynb/submission.ts). An
+ * exercise passes when its check cell ran without an error. The notebook runs to the end even
+ * after a failure (tools/run waits out tslab's abort window), so a later exercise is judged on its
+ * own; a check cell that never ran (aborted, or after a timeout stopped the kernel) is "not run",
+ * a failure. Exit code 0 only when every exercise of every notebook passed.
  */
-import { type Notebook, NotebookError, readNotebook } from "../notebook/ipynb.js";
-import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../notebook/nbgrader.js";
-import { type CellReport, type RunResult, runNotebook } from "./run.js";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
+import { type Notebook, NotebookError, serializeNotebook } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
+import { assembleSubmission } from "../ipynb/submission.js";
+import { packageRoot } from "./files.js";
+import { mapLimit } from "./processes.js";
+import { type CellReport, type Executor, type RunResult, runNotebook } from "./run.js";
 
 export type ExerciseStatus = "pass" | "fail" | "not-run" | "timeout";
 
@@ -23,21 +34,25 @@ export interface ExerciseReport {
 
 export interface NotebookReport {
   notebook: string;
-  /** Set when the notebook could not be checked at all (missing, malformed, kernel trouble). */
+  /** The lesson it was graded against. */
+  lesson?: string;
+  /** Set when the notebook could not be checked at all (missing, malformed, no lesson, kernel trouble). */
   error?: string;
+  /** What grading ignored or repaired in the submission (changed checks, extra cells, …). */
+  notes: string[];
   exercises: ExerciseReport[];
   earned: number;
   total: number;
   ok: boolean;
 }
 
-export interface CheckOptions {
+export interface GradeOptions {
+  /** Where the lessons are (default <project>/notebooks). */
+  lessonsDir?: string;
   /** Seconds a cell may run (default 60). */
   timeout?: number;
-  /** Folder the kernel starts in (default: the notebook's folder, as Jupyter does). */
-  cwd?: string;
-  /** The executor (default tools/run's runNotebook); tests pass a wrapper to look at the run. */
-  run?: typeof runNotebook;
+  /** The executor (default tools/run's runNotebook); tests pass one that replays or records a run. */
+  run?: Executor;
 }
 
 /**
@@ -60,37 +75,70 @@ export function firstLines(text: string, max = 3): string {
   return shown.join("\n");
 }
 
-/** Execute one notebook and judge each of its exercises. Never throws for a bad notebook. */
-export async function checkNotebook(file: string, options: CheckOptions = {}): Promise<NotebookReport> {
-  const report: NotebookReport = { notebook: file, exercises: [], earned: 0, total: 0, ok: false };
-  let nb: Notebook;
+/** The lesson a submission belongs to: the name stamped by `npm run exercises`, else its file name. */
+export function findLesson(submission: Notebook, file: string, lessonsDir: string): string {
+  const stamp = submission.metadata.micrograd_ts;
+  const stamped = typeof stamp === "object" && stamp !== null && !Array.isArray(stamp) ? stamp.lesson : undefined;
+  const names = [typeof stamped === "string" ? `${stamped}.ipynb` : undefined, path.basename(file)].filter((n) => n !== undefined);
+  for (const name of names) {
+    const lesson = path.join(lessonsDir, name);
+    if (fs.existsSync(lesson)) return lesson;
+  }
+  throw new NotebookError(
+    `${file}: cannot tell which lesson it belongs to: no lesson named ${names.map((n) => `"${n}"`).join(" or ")} in ${lessonsDir} ` +
+      "(keep the lesson's file name, or pass --lessons DIR)",
+  );
+}
+
+/** Execute a submission as its lesson says, and judge each exercise. Never throws for a bad notebook. */
+export async function gradeNotebook(file: string, options: GradeOptions = {}): Promise<NotebookReport> {
+  const report: NotebookReport = { notebook: file, notes: [], exercises: [], earned: 0, total: 0, ok: false };
+  const lessonsDir = options.lessonsDir ?? path.join(packageRoot(), "notebooks");
+  let lesson: Notebook;
+  let submission: Notebook;
   try {
-    nb = readNotebook(file);
+    submission = readNotebook(file);
+    report.lesson = findLesson(submission, file, lessonsDir);
+    lesson = readNotebook(report.lesson);
   } catch (e) {
     return { ...report, error: e instanceof NotebookError ? e.message : String(e) };
   }
-  // A learner copy has stubs instead of markers: only problems with the exercise cells matter here.
-  const problems = validate(nb, { notebook: file, role: "submission" });
+  const problems = validate(lesson, { notebook: report.lesson, role: "lesson" });
   if (problems.length > 0) return { ...report, error: problems.map(formatProblem).join("\n") };
+  const kernel = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
+  if (kernel !== undefined && kernel !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernel)}: graded with the TypeScript kernel (tslab)`);
 
-  const graded = gradedCells(nb);
+  const { notebook, notes } = assembleSubmission(lesson, submission);
+  report.notes.push(...notes);
+  const graded = gradedCells(notebook);
   report.total = graded.reduce((sum, g) => sum + g.points, 0);
   if (graded.length === 0) return { ...report, ok: true };
 
+  // The assembled notebook runs where the submission lies, so relative paths mean what they meant.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "micrograd-check-"));
+  const assembled = path.join(tmp, path.basename(file));
   let run: RunResult;
   try {
+    fs.writeFileSync(assembled, serializeNotebook(notebook));
     const execute = options.run ?? runNotebook;
-    run = await execute(file, { continueOnError: true, timeout: options.timeout, cwd: options.cwd });
+    run = await execute(assembled, { continueOnError: true, timeout: options.timeout, cwd: path.dirname(path.resolve(file)) });
   } catch (e) {
-    const why = firstLines(e instanceof Error ? e.message : String(e), 1).replace("\n…", " …");
+    const why = firstLines(e instanceof Error ? e.message : String(e), 1).replace("\n…", " …").replaceAll(assembled, file);
     return { ...report, error: why.includes(file) ? why : `${file}: ${why}` };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
-  const byIndex = new Map(run.cells.map((c) => [c.index, c]));
-  const isSolution = (c: CellReport) => isSolutionCell(nb.cells[c.index]);
-  report.exercises = graded.map((g, i) => judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution));
+  report.exercises = judgeRun(notebook, graded, run.cells);
   report.earned = report.exercises.reduce((sum, e) => sum + (e.status === "pass" ? e.points : 0), 0);
   report.ok = report.exercises.every((e) => e.status === "pass");
   return report;
+}
+
+/** Each exercise's verdict from the executed cells (pure: the tests feed it synthetic runs). */
+export function judgeRun(nb: Notebook, graded: GradedCell[], cells: CellReport[]): ExerciseReport[] {
+  const byIndex = new Map(cells.map((c) => [c.index, c]));
+  const isSolution = (c: CellReport) => isSolutionCell(nb.cells[c.index]!);
+  return graded.map((g, i) => judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution));
 }
 
 /**
@@ -146,6 +194,7 @@ export function formatReport(r: NotebookReport): string {
   if (r.exercises.length === 0) return `${r.notebook}\n  no exercises in this notebook (no check cells): nothing to check`;
   const width = Math.max(...r.exercises.map((e) => e.gradeId.length));
   const lines = [r.notebook];
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   for (const e of r.exercises) {
     const pts = `${e.status === "pass" ? e.points : 0}/${e.points} pt${e.points === 1 ? "" : "s"}`;
     const label = e.status === "not-run" ? "  not run" : e.status === "timeout" ? "  timeout" : "";
@@ -159,40 +208,49 @@ export function formatReport(r: NotebookReport): string {
   return lines.join("\n");
 }
 
-const USAGE = "usage: npm run check -- [--timeout SECONDS] NOTEBOOK.ipynb…";
 
-/** Parse the command line; a string is a usage error. */
-export function parseArgs(argv: string[]): { files: string[]; timeout?: number } | string {
-  const files: string[] = [];
-  let timeout: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--timeout" || arg.startsWith("--timeout=")) {
-      const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[++i];
-      timeout = Number(value);
-      if (value === undefined || value === "" || !Number.isInteger(timeout) || timeout < 1) {
-        return `--timeout needs a whole number of seconds ≥ 1, got ${JSON.stringify(value ?? "")}`;
-      }
-    } else if (arg === "--help" || arg === "-h") {
-      return USAGE;
-    } else if (arg.startsWith("-")) {
-      return `unknown option ${arg}\n${USAGE}`;
-    } else {
-      files.push(arg);
-    }
-  }
-  if (files.length === 0) return `which notebook? ${USAGE}`;
-  return { files, timeout };
+const USAGE = "usage: npm run check -- [--lessons DIR] [--timeout SECONDS] NOTEBOOK.ipynb…";
+
+export interface CheckArgs {
+  files: string[];
+  timeout?: number;
+  lessonsDir?: string;
 }
 
-/** The command. Notebooks run two at a time; reports print in the order given. */
+/** The command line as options; a string is a usage error to print. */
+export function parseCheckArgs(argv: string[]): CheckArgs | string {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { timeout: { type: "string" }, lessons: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e) {
+    return `${(e as Error).message}\n${USAGE}`;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return USAGE;
+  let timeout: number | undefined;
+  if (values.timeout !== undefined) {
+    timeout = Number(values.timeout);
+    if (values.timeout === "" || !Number.isInteger(timeout) || timeout < 1) {
+      return `--timeout needs a whole number of seconds ≥ 1, got ${JSON.stringify(values.timeout)}`;
+    }
+  }
+  if (positionals.length === 0) return `which notebook? ${USAGE}`;
+  return { files: positionals, timeout, lessonsDir: values.lessons };
+}
+
+/** The command. Notebooks run as many at a time as there are cores; reports print in the order given. */
 export async function main(argv = process.argv.slice(2)): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseCheckArgs(argv);
   if (typeof args === "string") {
     console.error(args);
     return 2;
   }
-  const reports = await mapLimit(args.files, 2, (f) => checkNotebook(f, { timeout: args.timeout }));
+  const options = { timeout: args.timeout, lessonsDir: args.lessonsDir && path.resolve(args.lessonsDir) };
+  const reports = await mapLimit(args.files, os.cpus().length, (f) => gradeNotebook(f, options));
   for (const r of reports) (r.error ? console.error : console.log)(formatReport(r));
   if (reports.filter((r) => !r.error).length > 1) {
     const earned = reports.reduce((s, r) => s + r.earned, 0);
@@ -202,23 +260,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   return reports.every((r) => r.ok) ? 0 : 1;
 }
 
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 if (require.main === module) {
   main().then(
     (code) => (process.exitCode = code),
-    (e) => {
+    (e: unknown) => {
       console.error(`check failed: ${e instanceof Error ? e.message : e}`);
       process.exitCode = 1;
     },

@@ -13,11 +13,13 @@
  *   anything in the lesson changed, points and metadata included.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, join, relative, resolve } from "node:path";
-import { type Notebook, NotebookError, parseNotebook, readNotebook, sourceText, toSourceLines } from "../notebook/ipynb.js";
-import { formatProblem, isSolutionCell, nbgraderMeta, stubSolutions, validate } from "../notebook/nbgrader.js";
-import { packageRoot } from "./jupyter.js";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { formatProblem, validate } from "../ipynb/nbgrader.js";
+import { type Notebook, NotebookError, parseNotebook, serializeNotebook as serialize, sourceText, toSourceLines } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
+import { stubbedCell } from "../ipynb/submission.js";
+import { packageRoot, shortPath, writeAtomic } from "./files.js";
 
 
 export type CopyAction = "created" | "updated" | "unchanged" | "kept" | "error";
@@ -42,6 +44,8 @@ export interface ExercisesOptions {
 interface Stamp {
   generated_hash: string;
   lesson_hash: string;
+  /** The lesson's name (its file name without .ipynb): `npm run check` grades against it. */
+  lesson?: string;
 }
 
 /** Hash of the learner's part of a notebook: each cell's kind and source, in order. */
@@ -49,24 +53,20 @@ export function contentHash(nb: Notebook): string {
   return sha256(JSON.stringify(nb.cells.map((c) => [c.cell_type, sourceText(c)])));
 }
 
-/** The learner copy of a (valid) lesson, with its stamp. Throws on unbalanced markers. */
-export function learnerCopy(lesson: Notebook): Notebook {
+/** The learner copy of a (valid) lesson named `name`, with its stamp. Throws on unbalanced markers. */
+export function learnerCopy(lesson: Notebook, name: string): Notebook {
   const copy = structuredClone(lesson);
-  for (const cell of copy.cells) {
-    const meta = nbgraderMeta(cell);
-    if (meta && isSolutionCell(cell)) cell.source = toSourceLines(stubSolutions(sourceText(cell), String(meta.grade_id)));
-    else cell.source = toSourceLines(sourceText(cell));
-    if (cell.cell_type === "code") {
-      cell.outputs = [];
-      cell.execution_count = null;
-    }
+  copy.cells = copy.cells.map((lessonCell) => {
+    const cell = stubbedCell(lessonCell);
+    cell.source = toSourceLines(sourceText(cell));
     delete cell.metadata.execution; // timings from the last run of the lesson
-  }
+    return cell.cell_type === "code" ? { ...cell, outputs: [], execution_count: null } : cell;
+  });
   const metadata = { ...copy.metadata };
   delete metadata.micrograd_ts;
   copy.metadata = metadata;
-  const stamp: Stamp = { generated_hash: contentHash(copy), lesson_hash: sha256(serialize(copy)) };
-  copy.metadata = { ...metadata, micrograd_ts: stamp };
+  const stamp: Stamp = { generated_hash: contentHash(copy), lesson_hash: sha256(serialize(copy)), lesson: name };
+  copy.metadata = { ...metadata, micrograd_ts: { ...stamp } };
   return copy;
 }
 
@@ -100,20 +100,34 @@ function refreshCopy(lessonFile: string, copyFile: string): CopyResult {
     const lesson = readNotebook(lessonFile);
     const problems = validate(lesson, { notebook: shortPath(lessonFile), role: "lesson" });
     if (problems.length > 0) return result("error", `not copied, fix the lesson first:\n  ${problems.map(formatProblem).join("\n  ")}`);
-    fresh = learnerCopy(lesson);
+    fresh = learnerCopy(lesson, basename(lessonFile).replace(/\.ipynb$/, ""));
   } catch (e) {
     return result("error", e instanceof NotebookError ? e.message : String(e));
   }
-  if (!existsSync(copyFile)) {
-    writeAtomic(copyFile, serialize(fresh));
-    return result("created");
-  }
+  const write = (action: "created" | "updated", detail?: string): CopyResult => {
+    try {
+      writeAtomic(copyFile, serialize(fresh));
+      return result(action, detail);
+    } catch (e) {
+      const { code, message } = e as NodeJS.ErrnoException;
+      return result("error", `cannot write ${shortPath(copyFile)}: ${code ? `${code} (${WRITE_ERRORS[code] ?? message})` : message}`);
+    }
+  };
+  if (!existsSync(copyFile)) return write("created");
   const existing = readCopy(copyFile);
   if (typeof existing === "string") return result("kept", existing);
-  if (existing.lesson_hash === (fresh.metadata.micrograd_ts as Stamp).lesson_hash) return result("unchanged");
-  writeAtomic(copyFile, serialize(fresh));
-  return result("updated", "the lesson changed");
+  if (existing.lesson_hash === (fresh.metadata.micrograd_ts as unknown as Stamp).lesson_hash) return result("unchanged");
+  return write("updated", "the lesson changed");
 }
+
+/** What the usual write errors mean, in words. */
+const WRITE_ERRORS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "not permitted",
+  ENOSPC: "the disk is full",
+  EROFS: "the file system is read-only",
+  EDQUOT: "over the disk quota",
+};
 
 /** The stamp of a copy exactly as we generated it (outputs aside); otherwise why to keep the file. */
 function readCopy(copyFile: string): Stamp | string {
@@ -131,40 +145,11 @@ function readCopy(copyFile: string): Stamp | string {
   return stamp as Stamp;
 }
 
-/** Jupyter's own layout (indent 1, sorted keys), so re-saving in Jupyter changes little. */
-export function serialize(nb: Notebook): string {
-  return `${JSON.stringify(sortKeys(nb), null, 1)}\n`;
-}
-
-function sortKeys(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(sortKeys);
-  if (typeof x !== "object" || x === null) return x;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(x).sort()) sorted[key] = sortKeys((x as Record<string, unknown>)[key]);
-  return sorted;
-}
-
-/** Write to a temporary file next to the target, then rename: a reader never sees half a notebook. */
-function writeAtomic(file: string, text: string): void {
-  const tmp = join(resolve(file, ".."), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
-
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-function shortPath(file: string): string {
-  const rel = relative(process.cwd(), file);
-  return rel && !rel.startsWith("..") ? rel : file;
-}
-
-/** The command: exit code 1 when a lesson could not be copied. */
+/** The command (no options): exit code 1 when a lesson could not be copied. */
 export function main(): number {
   try {
     const results = generateExercises();

@@ -11,9 +11,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { packageRoot } from "./files.js";
 import { TRAINING_NODE_FLAGS } from "./node-options.js";
+import { isRoot } from "./processes.js";
 
-/** The Debian packages that provide everything we need (DEVELOPERS.md). */
+/** The Debian packages that provide everything we need (docs/architecture.md). */
 export const DEBIAN_PACKAGES = ["jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "python3-ipykernel"];
 
 /** Python modules we need: serve, execute, render, and IPython for tslab's kernelspec installer. */
@@ -34,21 +36,6 @@ export interface PreparedJupyter extends Jupyter {
 }
 
 export type Log = (line: string) => void;
-
-/** The folder holding package.json of micrograd-ts: works from src/ (vitest) and dist/ (node). */
-export function packageRoot(from: string = __dirname): string {
-  let dir = from;
-  for (;;) {
-    const manifest = path.join(dir, "package.json");
-    if (fs.existsSync(manifest)) {
-      const name = JSON.parse(fs.readFileSync(manifest, "utf8")).name;
-      if (name === "micrograd-ts") return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the micrograd-ts package.json above ${from}`);
-    dir = parent;
-  }
-}
 
 /** `<root>/.jupyter`: the project's private Jupyter directory. */
 export function localJupyterDir(root = packageRoot()): string {
@@ -92,18 +79,14 @@ function isDebian(): boolean {
   return fs.existsSync("/etc/debian_version") && spawnSync("apt-get", ["--version"]).status === 0;
 }
 
-function isRoot(): boolean {
-  return typeof process.getuid === "function" && process.getuid() === 0;
-}
-
 function hasPasswordlessSudo(): boolean {
   return spawnSync("sudo", ["-n", "true"], { stdio: "ignore" }).status === 0;
 }
 
 /** What to tell a person when nothing worked. */
-export function installAdvice(): string {
+export function installAdvice(tried = false): string {
   return (
-    "Jupyter (notebook, nbconvert and nbclient for Python 3) was not found and could not be installed.\n" +
+    `Jupyter (notebook, nbconvert and nbclient for Python 3) was not found${tried ? " and could not be installed" : ""}.\n` +
     "Install it, then run the command again:\n" +
     `  on Debian/Ubuntu:  sudo apt-get install -y ${DEBIAN_PACKAGES.join(" ")}\n` +
     "  elsewhere:         python3 -m pip install --user notebook nbconvert"
@@ -139,16 +122,19 @@ function install(log: Log): Jupyter | null {
   return null;
 }
 
-/** Find Jupyter; when `install` is set and it is missing, install it (saying so) or throw advice. */
+/**
+ * Find Jupyter. When it is missing: with `install` (only `npm start` sets it) install it, saying so
+ * first; otherwise, or when installing failed, throw the advice that says what to install.
+ */
 export function ensureJupyter(options: { install?: boolean; log?: Log } = {}): Jupyter {
-  const { install: mayInstall = true, log = (l) => console.error(l) } = options;
+  const { install: mayInstall = false, log = (l) => console.error(l) } = options;
   const found = findJupyter();
   if (found) return found;
   if (mayInstall) {
     const installed = install(log);
     if (installed) return installed;
   }
-  throw new Error(installAdvice());
+  throw new Error(installAdvice(mayInstall));
 }
 
 /**

@@ -7,14 +7,17 @@
  * leaves no page, and every page is written to a temporary file first and renamed into place,
  * so the site never shows a stale or half-written lesson.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { packageRoot, prepareJupyter } from "./jupyter.js";
+import { type Notebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
+import { packageRoot, writeAtomic } from "./files.js";
+import { prepareJupyter } from "./jupyter.js";
+import { mapLimit, spawnCollect } from "./processes.js";
 import { KATEX_LINK, katexAssets, typesetMath } from "./math.js";
-import { describeFailures, runNotebook, type RunResult } from "./run.js";
+import { describeFailures, type Executor, runNotebook, type RunResult } from "./run.js";
 import {
   INDEX_PAGE,
   SITE_CSS,
@@ -45,7 +48,7 @@ export interface RenderOptions {
   jobs?: number;
   log?: (line: string) => void;
   /** How a notebook is executed; default tools/run's runNotebook. Tests pass one that reuses runs. */
-  execute?: (notebook: string, options: { timeout?: number }) => Promise<RunResult>;
+  execute?: Executor;
 }
 
 export interface RenderFailure {
@@ -88,7 +91,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   const results = await executeAll(targets, { ...options, jobs, log, outDir });
 
   const failures: RenderFailure[] = [];
-  const pages: { target: Target; notebook: any; nav: Nav }[] = [];
+  const pages: { target: Target; notebook: Notebook; nav: Nav }[] = [];
   targets.forEach((t, i) => {
     const outcome = results[i]!;
     if (outcome instanceof Error || !outcome.ok) {
@@ -101,8 +104,8 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     const nb = stableNotebook(outcome.executed, lessons[at]!.title);
     for (const cell of nb.cells) {
       if (cell.cell_type !== "markdown") continue;
-      const linked = linkPages(sourceText(cell.source), lessons);
-      cell.source = linked.markdown;
+      const linked = linkPages(sourceText(cell), lessons);
+      cell.source = toSourceLines(linked.markdown);
       for (const url of linked.missing) log(`warning: ${t.display} links ${url}, which is not a lesson: shown as plain text`);
     }
     pages.push({ target: t, notebook: nb, nav: navFor(lessons, at, indexTitle) });
@@ -177,32 +180,18 @@ function siteLessons(all: Target[], targets: Target[]): Lesson[] {
   for (const t of [...all, ...targets]) byName.set(t.name, t);
   return [...byName.values()]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((t) => ({ name: t.name, title: lessonTitle(readJson(t.file), t.name) }));
-}
-
-function readJson(file: string): any {
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    return null;
-  }
-}
-
-function sourceText(source: unknown): string {
-  return Array.isArray(source) ? source.join("") : String(source ?? "");
+    .map((t) => ({ name: t.name, title: lessonTitle(t.file, t.name) }));
 }
 
 /** Drop what changes from run to run, so two renders give the same bytes. */
-function stableNotebook(executed: any, title: string): any {
+function stableNotebook(executed: Notebook, title: string): Notebook {
   const nb = structuredClone(executed);
   nb.metadata = { ...nb.metadata, title };
   delete nb.metadata.widgets;
   delete nb.metadata.papermill;
-  for (const cell of nb.cells ?? []) {
-    if (cell.metadata) {
-      delete cell.metadata.execution;
-      delete cell.metadata.ExecuteTime;
-    }
+  for (const cell of nb.cells) {
+    delete cell.metadata.execution;
+    delete cell.metadata.ExecuteTime;
   }
   return nb;
 }
@@ -212,28 +201,15 @@ async function toHtml(python: string, env: NodeJS.ProcessEnv, root: string, page
   const driver = path.join(root, "src", "tools", "notebook_html.py");
   const templates = path.join(root, "src", "tools", "site-templates");
   const input = JSON.stringify({ templates, css: SITE_CSS, head: KATEX_LINK, pages });
-  const { code, stdout, stderr } = await spawnWithInput(python, [driver], input, env);
-  let result: any;
+  const { code, stdout, stderr } = await spawnCollect(python, [driver], { env, input });
+  let result: { pages: string[] } | { error: string };
   try {
-    result = JSON.parse(stdout);
+    result = JSON.parse(stdout) as typeof result;
   } catch {
     throw new Error(`nbconvert failed (exit code ${code}):\n${stderr.trim()}`);
   }
-  if (result.error) throw new Error(`nbconvert failed: ${result.error}`);
+  if ("error" in result) throw new Error(`nbconvert failed: ${result.error}`);
   return result.pages;
-}
-
-function spawnWithInput(command: string, args: string[], input: string, env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => out.push(d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr }));
-    child.stdin.end(input);
-  });
 }
 
 /** KaTeX's stylesheet and fonts into `<outDir>/katex/`, rewritten only when they differ. */
@@ -246,31 +222,6 @@ function copyKatex(outDir: string): string[] {
     if (!fs.existsSync(to) || !fs.readFileSync(to).equals(from)) writeAtomic(to, from);
     return to;
   });
-}
-
-/** Write next to the target and rename: readers see the old page or the new one, never half. */
-export function writeAtomic(file: string, content: string | Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-}
-
-/** Like Promise.all over items.map(fn), with at most `limit` running at once; keeps order. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {

@@ -2,18 +2,23 @@
  * The one notebook executor: render, check and the tests all run notebooks through here, so the
  * handling of tslab's quirks and the timeouts live in one place.
  *
- * The work is done by nbclient (Jupyter's own executor) in src/tools/run_notebook.py, which
- * sends the cells one at a time and reports every cell's fate. Two tslab habits make that
- * necessary (see DEVELOPERS.md): it reports errors on stderr with an execute_reply status of
- * "error" rather than as `error` outputs, and it answers requests arriving within ~200 ms of a
- * failure with "abort" and no output, which nbclient counts as success. Output that arrives after
- * its cell has finished (an un-awaited Promise) is reported as that cell's error, not dropped.
+ * The notebook is read and validated here (ipynb/), then executed by nbclient (Jupyter's own
+ * executor) in run_notebook.py, which sends the cells one at a time and reports every cell's fate.
+ * tslab's habits make that necessary (docs/architecture.md, "tslab"): it reports errors on stderr
+ * with an execute_reply status of "error" rather than as `error` outputs, and it answers requests
+ * arriving within ~200 ms of a failure with "abort" and no output, which nbclient counts as
+ * success. Output that arrives after its cell has finished (an un-awaited Promise) is reported as
+ * that cell's error, not dropped.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot, prepareJupyter } from "./jupyter.js";
+import { type Notebook, sourceText, validateNotebook } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
+import { packageRoot, readJsonIfValid } from "./files.js";
+import { prepareJupyter } from "./jupyter.js";
+import { lastLines, spawnCollect } from "./processes.js";
 
 export type CellStatus = "ok" | "error" | "aborted" | "not-run" | "timeout";
 
@@ -33,8 +38,8 @@ export interface RunResult {
   ok: boolean;
   /** Code cells only, in notebook order. */
   cells: CellReport[];
-  /** The executed notebook JSON, outputs included. */
-  executed: any;
+  /** The executed notebook, outputs included. */
+  executed: Notebook;
   seconds: number;
 }
 
@@ -47,7 +52,16 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/** How a notebook is executed: runNotebook, or in tests a stand-in that replays a result. */
+export type Executor = (notebook: string, options?: RunOptions) => Promise<RunResult>;
+
+/** What run_notebook.py writes: one report per code cell, or why it could not run at all. */
+type DriverResult = { cells: Omit<CellReport, "source">[]; executed: unknown } | { error: string };
+
 const DRIVER = ["src", "tools", "run_notebook.py"];
+
+/** Runners still going, so that a stopped command can stop them (see stopRunningNotebooks). */
+const running = new Set<ChildProcess>();
 
 /** Execute a notebook with the tslab kernel and report every code cell. Throws on unreadable input. */
 export async function runNotebook(notebook: string, options: RunOptions = {}): Promise<RunResult> {
@@ -56,29 +70,33 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
     throw new Error(`timeout must be a whole number of seconds ≥ 1, got ${timeout}`);
   }
   const file = path.resolve(notebook);
-  if (!fs.existsSync(file)) throw new Error(`${notebook}: no such notebook`);
-  if (!fs.statSync(file).isFile()) throw new Error(`${notebook}: is a folder, not a notebook`);
+  const nb = readNotebook(notebook);
   const cwd = path.resolve(options.cwd ?? path.dirname(file));
 
   const started = performance.now();
   const jupyter = prepareJupyter();
-  const root = packageRoot();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "micrograd-run-"));
+  const input = path.join(tmp, "notebook.ipynb");
   const out = path.join(tmp, "result.json");
   try {
-    const args = [path.join(root, ...DRIVER), notebook, "--out", out, "--timeout", String(timeout), "--cwd", cwd];
+    fs.writeFileSync(input, JSON.stringify(nb));
+    const args = [path.join(packageRoot(), ...DRIVER), input, "--out", out, "--timeout", String(timeout), "--cwd", cwd];
     if (continueOnError) args.push("--continue-on-error");
-    const { code, stderr } = await spawnCollect(jupyter.python, args, jupyter.env);
-    const result = readResult(out);
+    const { code, stderr } = await spawnCollect(jupyter.python, args, {
+      env: jupyter.env,
+      keepStdout: false, // the kernel inherits the runner's stdout
+      started: (child) => {
+        running.add(child);
+        child.on("close", () => running.delete(child));
+      },
+    });
+    const result = readJsonIfValid(out) as DriverResult | undefined;
     if (!result) {
-      throw new Error(`${notebook}: the notebook runner stopped (exit code ${code}) without a result:\n${tail(stderr)}`);
+      throw new Error(`${notebook}: the notebook runner stopped (exit code ${code}) without a result:\n${lastLines(stderr)}`);
     }
-    if (result.error) throw new Error(result.error);
-    const executed = result.executed;
-    const cells: CellReport[] = result.cells.map((c: Omit<CellReport, "source">) => ({
-      ...c,
-      source: joinSource(executed.cells[c.index]?.source),
-    }));
+    if ("error" in result) throw new Error(`${notebook}: ${result.error}`);
+    const executed = validateNotebook(result.executed, notebook);
+    const cells = result.cells.map((c) => ({ ...c, source: executed.cells[c.index] ? sourceText(executed.cells[c.index]!) : "" }));
     return {
       notebook,
       ok: cells.every((c) => c.status === "ok"),
@@ -91,8 +109,13 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
   }
 }
 
+/** Stop every notebook runner this process started (their kernels go with them). */
+export function stopRunningNotebooks(): void {
+  for (const child of running) child.kill("SIGTERM");
+}
+
 /** One line per failed cell: "<notebook>, cell <n>: <message>", for people to read. */
-export function describeFailures(result: RunResult): string {
+export function describeFailures(result: Pick<RunResult, "notebook" | "cells">): string {
   return result.cells
     .filter((c) => c.status !== "ok" && c.status !== "not-run")
     .map((c) => `${result.notebook}, ${cellLabel(c)}: ${c.message ?? c.status}`)
@@ -103,35 +126,4 @@ export function describeFailures(result: RunResult): string {
 export function cellLabel(cell: Pick<CellReport, "index" | "executionCount">): string {
   const prompt = cell.executionCount == null ? "" : ` (In [${cell.executionCount}])`;
   return `cell ${cell.index + 1}${prompt}`;
-}
-
-function joinSource(source: unknown): string {
-  return Array.isArray(source) ? source.join("") : typeof source === "string" ? source : "";
-}
-
-function readResult(file: string): any | null {
-  try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch {
-    return null;
-  }
-}
-
-function tail(text: string, lines = 15): string {
-  return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-/** Spawn and collect stderr (the kernel's logs, for diagnostics); stdout is the kernel's too. */
-function spawnCollect(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stdout.on("data", () => {});
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.length > 100_000) stderr = stderr.slice(-50_000);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr }));
-  });
 }

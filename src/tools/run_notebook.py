@@ -1,6 +1,7 @@
 """Execute one notebook with the tslab kernel through nbclient, cell by cell.
 
-Called by src/tools/run.ts (the one notebook executor of micrograd-ts); not meant for people.
+Called by src/tools/run.ts (the one notebook executor of micrograd-ts), which has already read
+and validated the notebook; not meant for people.
 
     python3 run_notebook.py NOTEBOOK --out RESULT.json [--timeout 60] [--continue-on-error]
                             [--cwd DIR] [--kernel tslab] [--pause 0.5]
@@ -70,27 +71,9 @@ class StrayTrackingClient(NotebookClient):
 
 
 def read_notebook(path):
-    """Read and validate, turning every failure into one readable sentence."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    except OSError as e:
-        raise ValueError(f"cannot read {path}: {e.strerror}")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ValueError(f"{path} is not a notebook: invalid JSON at line {e.lineno}, column {e.colno} ({e.msg})")
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
-        raise ValueError(f'{path} is not a notebook: a .ipynb file is a JSON object with "cells" and "nbformat"')
-    if raw.get("nbformat") != 4:
-        raise ValueError(f"{path}: only nbformat 4 notebooks are supported (this one says {raw.get('nbformat')!r})")
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-    except Exception as e:  # nbformat raises several kinds; the first line says what is wrong
-        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        raise ValueError(f"{path} is not a valid notebook: {first}")
-    return nb
+    """run.ts has read and validated the notebook (src/ipynb/) and wrote it here as JSON."""
+    with open(path, encoding="utf-8") as f:
+        return nbformat.from_dict(json.load(f))
 
 
 def error_text(cell):

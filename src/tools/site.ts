@@ -3,6 +3,8 @@
  * from lessons.md, and the few styles added to nbconvert's page (site-templates/micrograd).
  */
 import * as path from "node:path";
+import { type Notebook, notebookTitle, stripMarkdown } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
 
 export interface Link {
   href: string;
@@ -31,22 +33,13 @@ export function pageFile(name: string): string {
   return `${name}.html`;
 }
 
-/** A lesson's title: its first markdown heading, else its file name. */
-export function lessonTitle(nb: any, name: string): string {
-  for (const cell of nb?.cells ?? []) {
-    if (cell.cell_type !== "markdown") continue;
-    const source = Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
-    const heading = source.match(/^#{1,6}\s+(.+?)\s*#*\s*$/m);
-    if (heading) return stripMarkdown(heading[1]!);
+/** A lesson's title: its first markdown heading, else its file name (also when it cannot be read). */
+export function lessonTitle(file: string, name: string): string {
+  try {
+    return notebookTitle(readNotebook(file), name);
+  } catch {
+    return name; // the render reports the unreadable notebook itself
   }
-  return name;
-}
-
-function stripMarkdown(text: string): string {
-  return text
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-    .replace(/[*_`]/g, "")
-    .trim();
 }
 
 /** Links for lesson `i` of the ordered lesson list. */
@@ -99,7 +92,7 @@ function escapeMarkdown(text: string): string {
 }
 
 /** The index page as a one-cell notebook, so it goes through the same template as the lessons. */
-export function indexNotebook(markdown: string, title: string): any {
+export function indexNotebook(markdown: string, title: string): Notebook {
   return {
     nbformat: 4,
     nbformat_minor: 5,

@@ -11,7 +11,10 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { packageRoot, prepareJupyter, type PreparedJupyter } from "./jupyter.js";
+import { generateExercises } from "./exercises.js";
+import { packageRoot } from "./files.js";
+import { prepareJupyter, type PreparedJupyter } from "./jupyter.js";
+import { isRoot } from "./processes.js";
 
 export interface StartOptions {
   port: number;
@@ -40,13 +43,15 @@ export function parseStartArgs(argv: string[], env = process.env): StartOptions 
   return { port, ip: values.ip ?? "127.0.0.1", browser: hasDisplay && !values["no-browser"], exercises: !values["no-exercises"] };
 }
 
-/** The learners' copies: run the exercises tool (its own issue) when it has been built. */
-function makeExercises(root: string): void {
-  const tool = path.join(root, "dist", "tools", "exercises.js");
-  if (!fs.existsSync(tool)) return;
-  log("creating the learner copies in exercises/");
-  const r = spawnSync(process.execPath, [tool], { cwd: root, stdio: "inherit" });
-  if (r.status !== 0) log("warning: creating exercises/ failed (see above); the lessons in notebooks/ still work");
+/** The learners' copies in exercises/ (never overwriting one the learner edited). */
+function makeExercises(): void {
+  log("refreshing the learner copies in exercises/");
+  try {
+    const results = generateExercises({ log: (line) => log(`  ${line}`) });
+    if (results.some((r) => r.action === "error")) log("warning: some lessons could not be copied (see above); the lessons in notebooks/ still work");
+  } catch (e) {
+    log(`warning: creating exercises/ failed (${(e as Error).message}); the lessons in notebooks/ still work`);
+  }
 }
 
 /** Command line for Jupyter Notebook 6 (NotebookApp) or 7 (ServerApp). */
@@ -97,19 +102,19 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   const root = packageRoot();
   let jupyter: PreparedJupyter;
   try {
+    // The one command that installs Jupyter when it is missing (saying so before it does).
     jupyter = prepareJupyter({ install: true, log, root });
   } catch (e) {
     console.error((e as Error).message);
     return 1;
   }
-  if (options.exercises) makeExercises(root);
+  if (options.exercises) makeExercises();
 
   const token = randomBytes(24).toString("hex");
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   log(`starting Jupyter Notebook at ${root}`);
   // Own process group: Ctrl-C reaches only us, and we stop Jupyter with SIGTERM, which shuts its
   // kernels down without Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt.
-  const child = spawn(jupyter.python, notebookArgs(jupyter, root, options, token, isRoot), {
+  const child = spawn(jupyter.python, notebookArgs(jupyter, root, options, token, isRoot()), {
     cwd: root,
     env: jupyter.env,
     stdio: ["ignore", "inherit", "inherit"],

@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "./jupyter.js";
+import { packageRoot } from "./files.js";
 
 export async function buildTfjsGradients(root = packageRoot()): Promise<string> {
   const entry = require.resolve("@tensorflow/tfjs-core/dist/register_all_gradients.js", { paths: [root] });

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Value } from "../engine.js";
+import { escapeHtml } from "../format.js";
 import { replayBackward, type BackwardReplay } from "./backward-frames.js";
 import { colors, dotOf, expressionOf, fixed4, recordLabel, type Rankdir } from "./dot.js";
 import { renderDot } from "./graphviz.js";
@@ -97,10 +98,6 @@ function withGradTexts(svg: string, texts: GradText[][]): string {
     });
     return group.slice(0, at) + variants.join("\n") + group.slice(end);
   });
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 }
 
 function nameOf(replay: BackwardReplay, i: number): string {

@@ -3,9 +3,11 @@
  */
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { findJupyter, installAdvice, jupyterEnv, localJupyterDir, packageRoot } from "../src/tools/jupyter";
-import { katexAssets, typesetMath, typesetTex } from "../src/tools/math";
-import { indexNotebook, lessonTitle, linkPages, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../src/tools/site";
+import { findJupyter, installAdvice, jupyterEnv, localJupyterDir } from "../../src/tools/jupyter";
+import { packageRoot } from "../../src/tools/files";
+import { katexAssets, typesetMath, typesetTex } from "../../src/tools/math";
+import { notebookTitle, validateNotebook } from "../../src/ipynb/notebook";
+import { indexNotebook, lessonTitle, linkPages, navFor, pageName, syllabusMarkdown, syllabusTitle } from "../../src/tools/site";
 
 const lessons = [
   { name: "01-derivatives", title: "Derivatives" },
@@ -17,9 +19,9 @@ describe("site", () => {
   test("page names and lesson titles", () => {
     expect(pageName("notebooks/02-value.ipynb")).toBe("02-value");
     const nb = { cells: [{ cell_type: "code", source: "# not markdown" }, { cell_type: "markdown", source: ["Intro\n", "## The *Value* class ##\n"] }] };
-    expect(lessonTitle(nb, "02-value")).toBe("The Value class");
-    expect(lessonTitle({ cells: [] }, "02-value")).toBe("02-value");
-    expect(lessonTitle(null, "x")).toBe("x");
+    expect(notebookTitle(validateNotebook({ nbformat: 4, ...nb }, "nb"), "02-value")).toBe("The Value class");
+    expect(notebookTitle(validateNotebook({ nbformat: 4, cells: [] }, "nb"), "02-value")).toBe("02-value");
+    expect(lessonTitle("/nonexistent/x.ipynb", "x")).toBe("x");
   });
 
   test("prev / index / next links", () => {
@@ -59,7 +61,7 @@ describe("site", () => {
 describe("jupyter paths", () => {
   test("the package root is the micrograd-ts checkout, the Jupyter dir is private to it", () => {
     const root = packageRoot();
-    expect(root).toBe(path.resolve(__dirname, ".."));
+    expect(root).toBe(path.resolve(__dirname, "..", ".."));
     expect(localJupyterDir(root)).toBe(path.join(root, ".jupyter"));
     const env = jupyterEnv(root, { JUPYTER_PATH: "/elsewhere", HOME: "/home/x" });
     expect(env.JUPYTER_PATH).toBe(`${path.join(root, ".jupyter", "share", "jupyter")}${path.delimiter}/elsewhere`);

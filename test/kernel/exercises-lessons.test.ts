@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readNotebook } from "../src/notebook/ipynb";
-import { formatProblem, gradedCells, validate } from "../src/notebook/nbgrader";
-import { checkNotebook, formatReport } from "../src/tools/check";
-import { generateExercises } from "../src/tools/exercises";
+import { readNotebook } from "../../src/ipynb/notebook";
+import { formatProblem, gradedCells, validate } from "../../src/ipynb/nbgrader";
+import { checkNotebook, formatReport } from "../../src/tools/check";
+import { generateExercises } from "../../src/tools/exercises";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 // MICROGRAD_LESSONS points the test at another folder of lessons (to try it on fixtures).
 const LESSONS = resolve(process.env.MICROGRAD_LESSONS ?? join(ROOT, "notebooks"));
 const lessons = readdirSync(LESSONS).filter((f) => f.endsWith(".ipynb")).sort();

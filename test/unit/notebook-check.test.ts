@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Value } from "../src/engine";
-import { CheckError, DEFAULT_TOL, check, checkGrads, checkTrue } from "../src/notebook/check";
-import { type DisplaySink, useDisplayBackend } from "../src/notebook/display";
+import { Value } from "../../src/engine";
+import { CheckError, DEFAULT_TOL, check, checkGrads, checkTrue } from "../../src/notebook/check";
+import { type DisplaySink, useDisplayBackend } from "../../src/notebook/display";
 
 /** The message a failing check throws (and fails the test if it does not throw a CheckError). */
 function failure(fn: () => void): string {
@@ -154,7 +154,7 @@ describe("check on failure", () => {
 describe("outside a kernel, in a plain Node process (the built package)", () => {
   it("prints ✓ lines on stdout, nothing on stderr, and does not load tslab", () => {
     const script = `
-      const { check, checkGrads, Value } = require(${JSON.stringify(resolve(__dirname, "..", "dist", "index.js"))});
+      const { check, checkGrads, Value } = require(${JSON.stringify(resolve(__dirname, "..", "..", "dist", "index.js"))});
       const a = new Value(2), b = new Value(-3); const d = a.mul(b).add(10); d.backward();
       check("d", d, 4); checkGrads("grads", [a, b], [-3, 2]);
       console.log(Object.keys(require.cache).some((f) => f.includes("tslab")) ? "tslab loaded" : "no tslab");

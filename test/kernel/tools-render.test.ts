@@ -6,12 +6,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { ensureKernelspec, findJupyter, packageRoot } from "../src/tools/jupyter";
-import { renderSite } from "../src/tools/render";
-import { hasJupyter } from "./tools-harness";
+import { ensureKernelspec, findJupyter } from "../../src/tools/jupyter";
+import { packageRoot } from "../../src/tools/files";
+import { renderSite } from "../../src/tools/render";
+import { hasJupyter } from "../support/harness";
 
 const root = packageRoot();
-const fixtures = path.join(__dirname, "fixtures", "notebooks");
+const fixtures = path.join(__dirname, "..", "fixtures", "notebooks");
 const siteFixtures = path.join(fixtures, "mini-course");
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MLP } from "../src/nn.js";
-import { decisionBoundary } from "../src/viz/decision-boundary.js";
-import { derivativeError, differenceErrors, extrapolatedDerivative } from "../src/viz/derivative-error.js";
-import { plotFunction, sampleXs, tangentOf } from "../src/viz/function-plot.js";
-import { lossCurve } from "../src/viz/loss-curve.js";
+import { MLP } from "../../src/nn.js";
+import { decisionBoundary } from "../../src/viz/decision-boundary.js";
+import { derivativeError, differenceErrors, extrapolatedDerivative } from "../../src/viz/derivative-error.js";
+import { plotFunction, sampleXs, tangentOf } from "../../src/viz/function-plot.js";
+import { lossCurve } from "../../src/viz/loss-curve.js";
 
 const f = (x: number) => 3 * x ** 2 - 4 * x + 5;
 

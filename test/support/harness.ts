@@ -4,7 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { findJupyter } from "../src/tools/jupyter";
+import { findJupyter } from "../../src/tools/jupyter";
 
 export const inCI = /^(1|true|yes)$/i.test(process.env.CI ?? "");
 export const CHROMIUM = "/usr/bin/chromium";
@@ -25,7 +25,10 @@ export function hasJupyter(): boolean {
   );
 }
 
+export function chromiumPresent(): boolean {
+  return fs.existsSync(CHROMIUM) && spawnSync(CHROMIUM, ["--version"], { stdio: "ignore" }).status === 0;
+}
+
 export function hasChromium(): boolean {
-  const present = fs.existsSync(CHROMIUM) && spawnSync(CHROMIUM, ["--version"], { stdio: "ignore" }).status === 0;
-  return available("Chromium", present, "sudo apt-get install -y chromium");
+  return available("Chromium", chromiumPresent(), "sudo apt-get install -y chromium");
 }

@@ -8,12 +8,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { packageRoot } from "../src/tools/jupyter";
-import { renderSite } from "../src/tools/render";
-import { checkSite, launchBrowser } from "./tools-browser";
-import { hasChromium, hasJupyter } from "./tools-harness";
+import { packageRoot } from "../../src/tools/files";
+import { renderSite } from "../../src/tools/render";
+import { checkSite, launchBrowser } from "../support/browser";
+import { hasChromium, hasJupyter } from "../support/harness";
 
-const course = path.join(__dirname, "fixtures", "notebooks", "mini-course");
+const course = path.join(__dirname, "..", "fixtures", "notebooks", "mini-course");
 
 describe.skipIf(!(hasJupyter() && hasChromium()))("the site in Chromium", () => {
   let browser: Browser;

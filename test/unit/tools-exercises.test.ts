@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Cell, type Notebook, NotebookError, parseNotebook, readNotebook, sourceText } from "../src/notebook/ipynb";
-import { formatProblem, solutionRegions, stubSolutions, validate } from "../src/notebook/nbgrader";
-import { type CopyResult, contentHash, generateExercises, learnerCopy } from "../src/tools/exercises";
+import { type Cell, type Notebook, NotebookError, parseNotebook, sourceText } from "../../src/ipynb/notebook";
+import { readNotebook } from "../../src/ipynb/read";
+import { formatProblem, solutionRegions, stubSolutions, validate } from "../../src/ipynb/nbgrader";
+import { type CopyResult, contentHash, generateExercises, learnerCopy } from "../../src/tools/exercises";
 
-const FIXTURES = join(__dirname, "fixtures", "exercises");
+const FIXTURES = join(__dirname, "..", "fixtures", "exercises");
 
 describe("stubSolutions", () => {
   it("replaces each region, markers included, keeping every other byte and the marker's indentation", () => {
@@ -169,8 +170,15 @@ describe("reading notebooks", () => {
     expect(() => readNotebook(join(FIXTURES, "not-a-notebook.ipynb"))).toThrow(
       'not-a-notebook.ipynb is not a notebook: a .ipynb file is a JSON object with "cells" and "nbformat"',
     );
-    expect(() => parseNotebook('{"cells": [], "nbformat": 3}', "old.ipynb")).toThrow(
-      "old.ipynb: only nbformat 4 notebooks are supported (this one says 3)",
+    // nbformat 3 (worksheets instead of cells) is a notebook, just an old one: say how to convert it.
+    expect(() => parseNotebook('{"worksheets": [], "nbformat": 3}', "old.ipynb")).toThrow(
+      "old.ipynb is an nbformat 3 notebook: convert it with `jupyter nbconvert --to notebook --nbformat 4 old.ipynb`",
+    );
+    expect(() => parseNotebook('{"cells": [], "nbformat": 5}', "new.ipynb")).toThrow(
+      "new.ipynb: only nbformat 4 notebooks are supported (this one says 5)",
+    );
+    expect(() => parseNotebook("PK\u0003\u0004\u0000\u0000", "zipped.ipynb")).toThrow(
+      "zipped.ipynb is not a notebook: it is a binary file, not JSON text",
     );
     expect(() => parseNotebook('{"cells": [{"cell_type": "code", "source": 3}], "nbformat": 4}', "x.ipynb")).toThrow(
       'x.ipynb, cell 1: "source" must be a string or a list of strings',
@@ -183,7 +191,7 @@ describe("learnerCopy", () => {
     const lesson = readNotebook(join(FIXTURES, "solved.ipynb"));
     lesson.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "old output" }];
     lesson.cells[1].execution_count = 7;
-    const copy = learnerCopy(lesson);
+    const copy = learnerCopy(lesson, "solved");
     expect(copy.cells.length).toBe(lesson.cells.length);
     const changed = copy.cells.flatMap((c, i) => (sourceText(c) === sourceText(lesson.cells[i]) ? [] : [i]));
     expect(changed).toEqual([3, 6]); // the two solution cells
@@ -212,7 +220,7 @@ describe("learnerCopy", () => {
   });
 
   it("hashes the learner's work only: cell kinds and sources, not layout, outputs or ids", () => {
-    const copy = learnerCopy(readNotebook(join(FIXTURES, "solved.ipynb")));
+    const copy = learnerCopy(readNotebook(join(FIXTURES, "solved.ipynb")), "solved");
     const resaved = structuredClone(copy);
     for (const cell of resaved.cells) {
       cell.source = sourceText(cell); // one string instead of lines

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Value } from "../src/engine.js";
-import { drawGraph, graphDot } from "../src/viz/graph.js";
+import { Value } from "../../src/engine.js";
+import { drawGraph, graphDot } from "../../src/viz/graph.js";
 
 /** The lecture's first expression: L = (a·b + c)·f. */
 function lectureL() {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Value } from "../src/engine.js";
-import { Layer, MLP, Neuron } from "../src/nn.js";
-import { PythonRandom, SeededRandom } from "../src/random.js";
+import { Value } from "../../src/engine.js";
+import { Layer, MLP, Neuron } from "../../src/nn.js";
+import { PythonRandom, SeededRandom, seed } from "../../src/random.js";
 
 describe("network shapes and parameter counts", () => {
   it("MLP(3, [4, 4, 1]) has 41 parameters, MLP(2, [16, 16, 1]) 337", () => {
@@ -38,11 +38,22 @@ describe("initialisation matches micrograd's order", () => {
     expect(net.parameters().map((p) => p.data)).toEqual([w[0], w[1], 0, w[2], w[3], 0, w[4], w[5], 0]);
   });
 
-  it("the same seed gives the same network; the default generator is seeded", () => {
+  it("the same seed gives the same network", () => {
     const a = new MLP(3, [4, 1], { rng: new SeededRandom(7) }).parameters().map((p) => p.data);
     const b = new MLP(3, [4, 1], { rng: new SeededRandom(7) }).parameters().map((p) => p.data);
     expect(a).toEqual(b);
     for (const x of a) expect(Math.abs(x)).toBeLessThan(1);
+  });
+
+  it("new MLP(…) without an rng draws from the default generator, which seed(n) replays", () => {
+    seed(7);
+    const a = new MLP(3, [4, 1]).parameters().map((p) => p.data);
+    seed(7);
+    const b = new MLP(3, [4, 1]).parameters().map((p) => p.data);
+    expect(b).toEqual(a);
+    // …and those are exactly the draws of a fresh SeededRandom(7): uniform(-1, 1) per parameter.
+    expect(a).toEqual(new MLP(3, [4, 1], { rng: new SeededRandom(7) }).parameters().map((p) => p.data));
+    expect(new MLP(3, [4, 1]).parameters().map((p) => p.data)).not.toEqual(a);
   });
 });
 

@@ -6,11 +6,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { packageRoot, prepareJupyter } from "../src/tools/jupyter";
-import { cellLabel, describeFailures, runNotebook } from "../src/tools/run";
-import { hasJupyter } from "./tools-harness";
+import { prepareJupyter } from "../../src/tools/jupyter";
+import { packageRoot } from "../../src/tools/files";
+import { cellLabel, describeFailures, runNotebook } from "../../src/tools/run";
+import { hasJupyter } from "../support/harness";
 
-const fixtures = path.join(__dirname, "fixtures", "notebooks");
+const fixtures = path.join(__dirname, "..", "fixtures", "notebooks");
 const fixture = (name: string) => path.join(fixtures, name);
 
 /** All stdout text of cell `index` in an executed notebook. */

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { kindOf, liveDisplay, show, trainingProgress, useDisplayBackend, type DisplayBackend, type DisplaySink } from "../src/notebook/display.js";
+import { kindOf, liveDisplay, show, useDisplayBackend, type DisplayBackend, type DisplaySink } from "../../src/notebook/display.js";
+import { trainingProgress } from "../../src/notebook/training-progress.js";
 
 const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
 

@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkNotebook, firstLines, formatReport, parseArgs } from "../src/tools/check";
-import { generateExercises } from "../src/tools/exercises";
-import { type RunResult, runNotebook } from "../src/tools/run";
+import { checkNotebook, firstLines, formatReport, parseArgs } from "../../src/tools/check";
+import { generateExercises } from "../../src/tools/exercises";
+import { type RunResult, runNotebook } from "../../src/tools/run";
 
-const ROOT = resolve(__dirname, "..");
+const ROOT = resolve(__dirname, "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "exercises");
 const fixture = (name: string) => join(FIXTURES, name);
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM } from "./tools-harness";
+import { CHROMIUM } from "../support/harness";
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

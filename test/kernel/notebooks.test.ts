@@ -9,12 +9,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { packageRoot } from "../src/tools/jupyter";
-import { renderSite } from "../src/tools/render";
-import { describeFailures, runNotebook, type RunResult } from "../src/tools/run";
-import { checkNotebook, formatReport } from "../src/tools/check";
-import { checkSite, launchBrowser } from "./tools-browser";
-import { hasChromium, hasJupyter } from "./tools-harness";
+import { packageRoot } from "../../src/tools/files";
+import { renderSite } from "../../src/tools/render";
+import { describeFailures, runNotebook, type RunResult } from "../../src/tools/run";
+import { checkNotebook, formatReport } from "../../src/tools/check";
+import { checkSite, launchBrowser } from "../support/browser";
+import { hasChromium, hasJupyter } from "../support/harness";
 
 const root = packageRoot();
 const dir = path.join(root, "notebooks");

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { makeMoons } from "../src/data.js";
-import { NumpyRandomState } from "../src/random.js";
+import { makeMoons } from "../../src/data.js";
+import { NumpyRandomState } from "../../src/random.js";
 
-const ref = JSON.parse(readFileSync(new URL("./fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
+const ref = JSON.parse(readFileSync(new URL("../fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
 
 describe("makeMoons", () => {
   it("matches sklearn's make_moons(100, noise=0.1) under numpy seed 1337 (micrograd's demo data)", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { MLP } from "../src/nn.js";
-import { PythonRandom } from "../src/random.js";
-import { demoLearningRate, demoModel, demoMoons, demoStep, maxMarginLoss } from "../src/demo.js";
+import { MLP } from "../../src/nn.js";
+import { PythonRandom } from "../../src/random.js";
+import { demoLearningRate, demoModel, demoMoons, demoStep, maxMarginLoss } from "../../src/demo.js";
 
-const ref = JSON.parse(readFileSync(new URL("./fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
+const ref = JSON.parse(readFileSync(new URL("../fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
 
 describe("micrograd's demo, against the reference run in Python", () => {
   it("the initial weights are PythonRandom(1337) draws, 337 of them", () => {

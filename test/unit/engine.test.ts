@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { inspect } from "node:util";
-import { Value, topologicalOrder } from "../src/engine.js";
+import { Value, topologicalOrder } from "../../src/engine.js";
 
 /** Symmetric finite difference of a one-input expression. */
 function numericSlope(f: (x: number) => number, x: number, h = 1e-6): number {

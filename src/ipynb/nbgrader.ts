@@ -10,7 +10,7 @@
  * This module finds those cells, validates them (every problem says which notebook, which cell
  * and what is wrong) and replaces solution regions by stubs the way nbgrader's ClearSolutions does.
  */
-import { type Cell, type Notebook, cellPreview, sourceText } from "./ipynb.js";
+import { type Cell, type Notebook, cellPreview, sourceText } from "./notebook.js";
 
 export const BEGIN_SOLUTION = "// BEGIN SOLUTION";
 export const END_SOLUTION = "// END SOLUTION";
@@ -52,7 +52,7 @@ export function formatProblem(p: Problem): string {
 export function nbgraderMeta(cell: Cell): NbgraderMeta | undefined {
   const m = cell.metadata?.nbgrader;
   if (typeof m !== "object" || m === null || Array.isArray(m)) return undefined;
-  return m as NbgraderMeta;
+  return m as unknown as NbgraderMeta;
 }
 
 export function isSolutionCell(cell: Cell): boolean {

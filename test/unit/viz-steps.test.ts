@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Value, topologicalOrder } from "../src/engine.js";
-import { replayBackward } from "../src/viz/backward-frames.js";
-import { drawBackwardSteps } from "../src/viz/steps.js";
+import { Value, topologicalOrder } from "../../src/engine.js";
+import { replayBackward } from "../../src/viz/backward-frames.js";
+import { drawBackwardSteps } from "../../src/viz/steps.js";
 
 /** The lecture's neuron: o = tanh(x1·w1 + x2·w2 + b), with b chosen so that n = 0.8814. */
 function neuron() {

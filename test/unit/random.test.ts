@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { NumpyRandomState, PythonRandom, SeededRandom, defaultRng, seed } from "../src/random.js";
+import { NumpyRandomState, PythonRandom, SeededRandom, defaultRng, seed } from "../../src/random.js";
 
-const ref = JSON.parse(readFileSync(new URL("./fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
+const ref = JSON.parse(readFileSync(new URL("../fixtures/micrograd-demo-moons.json", import.meta.url), "utf8"));
 
 describe("PythonRandom matches Python's random module", () => {
   it("random.seed(1337); uniform(−1, 1) × 5", () => {

@@ -6,9 +6,9 @@ import { spawn, spawnSync } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { describe, expect, test } from "vitest";
-import { packageRoot } from "../src/tools/jupyter";
-import { notebookArgs, parseStartArgs } from "../src/tools/start";
-import { hasJupyter } from "./tools-harness";
+import { packageRoot } from "../../src/tools/files";
+import { notebookArgs, parseStartArgs } from "../../src/tools/start";
+import { hasJupyter } from "../support/harness";
 
 const root = packageRoot();
 
