@@ -116,7 +116,8 @@ export class Value {
       throw new TypeError(`Value.pow: the exponent must be a number, got ${what}`);
     }
     const x = this.data;
-    return result(x ** n, `**${n}`, this, n * x ** (n - 1));
+    // n = 0: x⁰ is the constant 1, whose slope is 0 everywhere (0 · 0⁻¹ would be NaN at x = 0).
+    return result(x ** n, `**${n}`, this, n === 0 ? 0 : n * x ** (n - 1));
   }
 
   neg(): Value {
@@ -141,7 +142,8 @@ export class Value {
 
   relu(): Value {
     const x = this.data;
-    return result(x > 0 ? x : 0, "ReLU", this, x > 0 ? 1 : 0);
+    // As micrograd: only a negative input becomes 0, so a NaN (a diverged value) stays visible.
+    return result(x < 0 ? 0 : x, "ReLU", this, x > 0 ? 1 : 0);
   }
 
   sigmoid(): Value {

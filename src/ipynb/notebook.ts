@@ -66,9 +66,20 @@ export function parseNotebook(text: string, file: string): Notebook {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new NotebookError(`${file} is not a notebook: invalid JSON (${(e as Error).message})`);
+    throw new NotebookError(`${file} is not a notebook: invalid JSON${jsonErrorPlace(text, (e as Error).message)}`);
   }
   return validateNotebook(raw, file);
+}
+
+/** " at line L, column C (what)" from JSON.parse's "… at position N …" message. */
+function jsonErrorPlace(text: string, message: string): string {
+  const what = message.replace(/\s*in JSON at position \d+.*$/, "").replace(/ \(line \d+ column \d+\)$/, "");
+  const at = /position (\d+)/.exec(message);
+  if (!at) return ` (${what})`;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return ` at line ${line}, column ${column} (${what})`;
 }
 
 /** Check an already-parsed object; returns it typed (code cells normalised), or throws NotebookError. */

@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { type Notebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
+import { type Notebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { packageRoot, writeAtomic } from "./files.js";
 import { prepareJupyter } from "./jupyter.js";
@@ -105,7 +105,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     for (const cell of nb.cells) {
       if (cell.cell_type !== "markdown") continue;
       const linked = linkPages(sourceText(cell), lessons);
-      cell.source = toSourceLines(linked.markdown);
+      cell.source = linked.markdown; // nbconvert wants sources as one string
       for (const url of linked.missing) log(`warning: ${t.display} links ${url}, which is not a lesson: shown as plain text`);
     }
     pages.push({ target: t, notebook: nb, nav: navFor(lessons, at, indexTitle) });

@@ -7,9 +7,9 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readNotebook } from "../../src/ipynb/notebook";
+import { readNotebook } from "../../src/ipynb/read";
 import { formatProblem, gradedCells, validate } from "../../src/ipynb/nbgrader";
-import { checkNotebook, formatReport } from "../../src/tools/check";
+import { formatReport, gradeNotebook } from "../../src/tools/check";
 import { generateExercises } from "../../src/tools/exercises";
 
 const ROOT = resolve(__dirname, "..", "..");
@@ -44,7 +44,7 @@ describe("the lessons' exercises", () => {
 
   it.each(withExercises)("%s: the learner copy fails every exercise", async (name) => {
     // 120 s a cell, as the lessons' own test allows: training cells on a busy 2-core CI machine.
-    const copy = await checkNotebook(join(copies, name), { timeout: 120 });
+    const copy = await gradeNotebook(join(copies, name), { timeout: 120, lessonsDir: LESSONS });
     expect(copy.error, formatReport(copy)).toBeUndefined();
     expect(copy.exercises.map((e) => e.gradeId)).toEqual(gradedCells(readNotebook(join(LESSONS, name))).map((g) => g.gradeId));
     expect(copy.exercises.filter((e) => e.status === "pass").map((e) => e.gradeId), formatReport(copy)).toEqual([]);

@@ -1,9 +1,11 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkNotebook, firstLines, formatReport, parseArgs } from "../../src/tools/check";
+import { formatReport, gradeNotebook } from "../../src/tools/check";
+import { readNotebook } from "../../src/ipynb/read";
+import { serializeNotebook, toSourceLines } from "../../src/ipynb/notebook";
 import { generateExercises } from "../../src/tools/exercises";
 import { type RunResult, runNotebook } from "../../src/tools/run";
 
@@ -23,53 +25,6 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-describe("firstLines and parseArgs", () => {
-  it("keeps the error line on, without Node's source excerpt, frames or brackets", () => {
-    const tslab = 'evalmachine.<anonymous>:3\n    throw new Error("not implemented: x");\n    ^\n\nError: not implemented: x\n    at evalmachine.<anonymous>:3:11\n    at Script.runInThisContext (node:vm:137:12)';
-    expect(firstLines(tslab)).toBe("Error: not implemented: x");
-    expect(firstLines("[CheckError: ✗ a: expected 1, got 2, off by 1 (tolerance ±1e-6)\nHint: look]")).toBe(
-      "CheckError: ✗ a: expected 1, got 2, off by 1 (tolerance ±1e-6)\nHint: look",
-    );
-    expect(firstLines("1:1 - Cannot find name 'a'.\n2:1 - Cannot find name 'b'.\n3:1 - x\n4:1 - y")).toBe(
-      "1:1 - Cannot find name 'a'.\n2:1 - Cannot find name 'b'.\n3:1 - x\n…",
-    );
-  });
-
-  it("reads files and --timeout, and explains bad input", () => {
-    expect(parseArgs(["a.ipynb", "--timeout", "5", "b.ipynb"])).toEqual({ files: ["a.ipynb", "b.ipynb"], timeout: 5 });
-    expect(parseArgs(["--timeout=2", "a.ipynb"])).toEqual({ files: ["a.ipynb"], timeout: 2 });
-    expect(parseArgs([])).toBe("which notebook? usage: npm run check -- [--timeout SECONDS] NOTEBOOK.ipynb…");
-    expect(parseArgs(["--timeout", "soon", "a.ipynb"])).toBe('--timeout needs a whole number of seconds ≥ 1, got "soon"');
-    expect(parseArgs(["--fast", "a.ipynb"])).toMatch(/^unknown option --fast\n/);
-  });
-});
-
-describe("bad input gets one clear line and no traceback (no kernel started)", () => {
-  it.each([
-    ["malformed.ipynb", /^error: malformed\.ipynb is not a notebook: invalid JSON \(.*\)\n$/],
-    ["not-a-notebook.ipynb", /^error: not-a-notebook\.ipynb is not a notebook: a \.ipynb file is a JSON object with "cells" and "nbformat"\n$/],
-    ["missing.ipynb", /^error: missing\.ipynb: no such file\n$/],
-  ])("%s", async (name, message) => {
-    const { code, stdout, stderr } = await cli([name]);
-    expect(code).toBe(1);
-    expect(stdout).toBe("");
-    expect(stderr).toMatch(message);
-  });
-
-  it("says so for a notebook without exercises, and exits 0", async () => {
-    const { code, stdout, stderr } = await cli(["no-exercises.ipynb"]);
-    expect({ code, stdout, stderr }).toEqual({
-      code: 0,
-      stdout: "no-exercises.ipynb\n  no exercises in this notebook (no check cells): nothing to check\n",
-      stderr: "",
-    });
-  });
-
-  it("usage errors exit 2", async () => {
-    expect(await cli([])).toMatchObject({ code: 2, stdout: "", stderr: /which notebook\?/ });
-  });
-});
-
 describe.concurrent("checking executed notebooks", () => {
   let dir: string;
 
@@ -85,11 +40,14 @@ describe.concurrent("checking executed notebooks", () => {
 
   it("passes every exercise of the solved fixture, with a green ✓ in the notebook and nothing on stderr", async () => {
     let run: RunResult | undefined;
-    const report = await checkNotebook(fixture("solved.ipynb"), {
+    const report = await gradeNotebook(fixture("solved.ipynb"), {
+      lessonsDir: FIXTURES,
       run: async (file, options) => (run = await runNotebook(file, options)),
     });
     expect(report).toEqual({
       notebook: fixture("solved.ipynb"),
+      lesson: fixture("solved.ipynb"),
+      notes: [],
       exercises: [
         { gradeId: "slope-check", points: 2, status: "pass" },
         { gradeId: "build-L-check", points: 3, status: "pass" },
@@ -110,7 +68,7 @@ describe.concurrent("checking executed notebooks", () => {
   });
 
   it("the CLI exits 0 on the solved fixture", async () => {
-    const { code, stdout, stderr } = await cli(["solved.ipynb"]);
+    const { code, stdout, stderr } = await cli(["--lessons", ".", "solved.ipynb"]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toBe(
       "solved.ipynb\n  ✓ slope-check    2/2 pts\n  ✓ build-L-check  3/3 pts\n  5/5 points, 2 of 2 exercises pass\n",
@@ -119,7 +77,7 @@ describe.concurrent("checking executed notebooks", () => {
 
   it("judges exercises after a failed one on their own (tslab's abort window), and lists unsolved copies as ✗", async () => {
     const copy = join(dir, "exercises", "solved.ipynb");
-    const { code, stdout, stderr } = await cli(["mixed.ipynb", "no-exercises.ipynb", copy]);
+    const { code, stdout, stderr } = await cli(["--lessons", ".", "mixed.ipynb", "no-exercises.ipynb", copy]);
     expect(code).toBe(1);
     expect(stderr).toBe("");
     expect(stdout).toBe(
@@ -150,7 +108,7 @@ describe.concurrent("checking executed notebooks", () => {
   });
 
   it("stops an endless loop at the timeout and reports the exercises after it as not run", async () => {
-    const report = await checkNotebook(fixture("loop.ipynb"), { timeout: 10 });
+    const report = await gradeNotebook(fixture("loop.ipynb"), { timeout: 10, lessonsDir: FIXTURES });
     expect(report.exercises).toEqual([
       { gradeId: "quick-check", points: 1, status: "pass" },
       {
@@ -170,5 +128,30 @@ describe.concurrent("checking executed notebooks", () => {
       "      not run: the kernel was stopped after cell 5 timed out",
       "  1/4 points, 1 of 3 exercises pass",
     ]);
+  });
+
+  it("a copy tampered every way the hostile round tried is graded as the lesson says", async () => {
+    const copy = readNotebook(join(dir, "exercises", "solved.ipynb"));
+    const cellOf = (id: string) => copy.cells.find((c) => (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id === id)!;
+    // Wrong answers, the check silenced from an answer cell, the other check emptied, its points inflated.
+    cellOf("slope").source = toSourceLines("var check = (..._a: any[]) => {};\nconst f = (x: number) => 0;\nfunction slope(x: number, h = 1e-6): number { return 0; }");
+    cellOf("build-L").source = toSourceLines('// @ts-ignore\ncheckGrads = () => {};\nconst a = new Value(2.0, "a");\nconst b = new Value(-3.0, "b");\nlet L = a.add(b);');
+    cellOf("build-L-check").source = [];
+    (cellOf("build-L-check").metadata.nbgrader as { points: number }).points = 100;
+    const file = join(dir, "tampered.ipynb");
+    writeFileSync(file, serializeNotebook(copy));
+    const report = await gradeNotebook(file, { lessonsDir: join(dir, "notebooks") });
+    expect(report.error).toBeUndefined();
+    expect(report.exercises.map((e) => [e.gradeId, e.status, e.points])).toEqual([
+      ["slope-check", "fail", 2],
+      ["build-L-check", "fail", 3],
+    ]);
+    expect(report.exercises[0]!.message).toMatch(/CheckError: ✗ slope at 3: expected 14, got 0/);
+    expect(report.notes).toEqual([
+      'the answer cell "slope" redefines check, which the checks use: the checks call the real ones',
+      'the answer cell "build-L" redefines checkGrads, which the checks use: the checks call the real ones',
+      'the check cell "build-L-check" was changed in the submission: graded with the lesson\'s check and points',
+    ]);
+    expect({ earned: report.earned, total: report.total, ok: report.ok }).toEqual({ earned: 0, total: 5, ok: false });
   });
 });

@@ -51,7 +51,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     const out = tmp("render-bad-");
     const r = await renderCli(["--out", out, "test/fixtures/notebooks/not-a-notebook.ipynb"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("test/fixtures/notebooks/not-a-notebook.ipynb is not a notebook: invalid JSON at line 1");
+    expect(r.stderr).toContain("test/fixtures/notebooks/not-a-notebook.ipynb is not a notebook: invalid JSON at line 1, column 31");
     expect(r.stderr).not.toMatch(/Traceback|at .*\.js:\d+/);
   });
 

@@ -105,7 +105,7 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
   test("bad input is a clear Error, not a Python traceback", async () => {
     const malformed = fixture("not-a-notebook.ipynb");
     await expect(runNotebook(malformed)).rejects.toThrow(
-      `${malformed} is not a notebook: invalid JSON at line 1, column 31 (Expecting property name enclosed in double quotes)`,
+      `${malformed} is not a notebook: invalid JSON at line 1, column 31 (Expected double-quoted property name)`,
     );
     const error = await runNotebook(malformed).catch((e: Error) => e);
     expect(String((error as Error).message)).not.toContain("Traceback");
@@ -114,7 +114,7 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     const notNotebook = path.join(dir, "list.ipynb");
     fs.writeFileSync(notNotebook, "[1, 2, 3]");
     await expect(runNotebook(notNotebook)).rejects.toThrow(`${notNotebook} is not a notebook: a .ipynb file is a JSON object`);
-    await expect(runNotebook(path.join(dir, "missing.ipynb"))).rejects.toThrow("missing.ipynb: no such notebook");
+    await expect(runNotebook(path.join(dir, "missing.ipynb"))).rejects.toThrow("missing.ipynb: no such file");
     await expect(runNotebook(fixture("smoke.ipynb"), { timeout: 0 })).rejects.toThrow("timeout must be a whole number");
   });
 });
