@@ -79,7 +79,7 @@ export function firstLines(text: string, max = 3): string {
 export function findLesson(submission: Notebook, file: string, lessonsDir: string): string {
   const stamp = submission.metadata.micrograd_ts;
   const stamped = typeof stamp === "object" && stamp !== null && !Array.isArray(stamp) ? stamp.lesson : undefined;
-  const names = [typeof stamped === "string" ? `${stamped}.ipynb` : undefined, path.basename(file)].filter((n) => n !== undefined);
+  const names = [typeof stamped === "string" ? `${stamped}.ipynb` : undefined, path.basename(file)].filter((n): n is string => n !== undefined);
   for (const name of names) {
     const lesson = path.join(lessonsDir, name);
     if (fs.existsSync(lesson)) return lesson;

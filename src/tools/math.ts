@@ -54,6 +54,3 @@ export function katexAssets(): { dir: string; files: string[] } {
   const fonts = fs.readdirSync(path.join(dir, "fonts")).sort().map((f) => path.join("fonts", f));
   return { dir, files: ["katex.min.css", ...fonts] };
 }
-
-/** The <link> every page carries; relative, so the site works from any folder or file://. */
-export const KATEX_LINK = '<link rel="stylesheet" href="katex/katex.min.css">';

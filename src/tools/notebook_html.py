@@ -3,8 +3,9 @@
 Called by src/tools/render.ts; not meant for people. One process converts every page, because
 importing nbconvert costs about a second and rendering is meant to be quick.
 
-stdin:  {"templates": DIR, "css": "...", "head": "<link…>", "pages": [{"name": "01-x", "notebook": {...}, "nav": {...}}]}
-stdout: {"pages": ["<!DOCTYPE html>...", ...]}  or  {"error": "..."} with exit 2
+stdin:  {"templates": DIR, "pages": [{"name": "01-x", "notebook": {...}}]}
+stdout: {"pages": ["<div class=\"jp-Cell …", ...]} (the cells only: site/page.ts makes the page)
+        or {"error": "..."} with exit 2
 """
 
 import json
@@ -21,17 +22,12 @@ except ImportError as e:
 def convert(job):
     exporter = HTMLExporter(
         extra_template_basedirs=[job["templates"]],
-        template_name="micrograd",  # site-templates/micrograd: lab page without CDN scripts
+        template_name="micrograd",  # site-templates/micrograd: the lab template's cells, no page around them
     )
     pages = []
     for page in job["pages"]:
         nb = nbformat.from_dict(page["notebook"])
-        resources = {
-            "metadata": {"name": page["name"]},
-            "site_nav": page.get("nav"),
-            "site_css": job.get("css", ""),
-            "site_head": job.get("head", ""),
-        }
+        resources = {"metadata": {"name": page["name"]}}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         pages.append(body)
     return {"pages": pages}

@@ -1,37 +1,35 @@
 /**
- * `npm run render [-- notebook…] [--timeout N] [--out DIR] [--jobs N]`: execute the lessons and
- * write the static site (one page per lesson, index.html from lessons.md).
+ * `npm run render [-- notebook…] [--timeout N] [--out DIR] [--jobs N] [--force]`: execute the
+ * lessons and write the static course site.
  *
- * Notebooks run through tools/run (nbclient, abort-aware) in parallel; pages are made by nbconvert
- * with site-templates/micrograd (no CDN scripts: charts are inline SVG). A notebook that fails
- * leaves no page, and every page is written to a temporary file first and renamed into place,
- * so the site never shows a stale or half-written lesson.
+ * The steps, each cached on what it depends on (render-cache.ts), so a render with nothing
+ * changed runs no kernel and no Python:
+ * 1. execute each lesson (tools/run, in parallel): keyed by the notebook, the built library,
+ *    the lockfile and the executor;
+ * 2. turn its cells into HTML (nbconvert, notebook_html.py): keyed by the executed notebook;
+ * 3. assemble the pages (page.ts: contents, navigation, downloads), typeset math (KaTeX), build
+ *    the search index (search.ts), copy the shared assets and the downloadable notebooks.
+ * A lesson that fails is named (notebook, cell, message), the render exits non-zero, and the
+ * lesson is shown as "not rendered" everywhere: no page of the site links to a missing page.
+ * Every file is written to a temporary name and renamed, so the site is never half-written.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { type Notebook, sourceText } from "../ipynb/notebook.js";
+import { formatProblem, validate } from "../ipynb/nbgrader.js";
+import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
-import { packageRoot, writeAtomic } from "./files.js";
+import { learnerCopy } from "./exercises.js";
+import { packageRoot, removePendingWrites, shortPath, writeAtomic } from "./files.js";
 import { prepareJupyter } from "./jupyter.js";
+import { katexAssets, typesetMath } from "./math.js";
+import { cellsOf, pageHtml, sectionsOf, unlinkPages } from "./page.js";
 import { mapLimit, spawnCollect } from "./processes.js";
-import { KATEX_LINK, katexAssets, typesetMath } from "./math.js";
-import { describeFailures, type Executor, runNotebook, type RunResult } from "./run.js";
-import {
-  INDEX_PAGE,
-  SITE_CSS,
-  indexNotebook,
-  lessonTitle,
-  linkPages,
-  navFor,
-  pageFile,
-  pageName,
-  syllabusMarkdown,
-  syllabusTitle,
-  type Lesson,
-  type Nav,
-} from "./site.js";
+import { RenderCache } from "./render-cache.js";
+import { describeFailures, type Executor, runNotebook, type RunResult, stopRunningNotebooks } from "./run.js";
+import { searchIndexScript, sectionDocs, type SearchDoc } from "./search.js";
+import { INDEX_PAGE, type Lesson, indexNotebook, lessonTitle, linkPages, navFor, pageFile, pageName, syllabusMarkdown, syllabusTitle } from "./site.js";
 
 export interface RenderOptions {
   /** Notebooks to render (paths, or names inside lessonsDir); default: every lesson. */
@@ -46,6 +44,10 @@ export interface RenderOptions {
   timeout?: number;
   /** Notebooks executed at once; default the number of cores. */
   jobs?: number;
+  /** Re-execute every notebook even when the cache has it. */
+  force?: boolean;
+  /** Where executed notebooks are kept between renders; default `<root>/.cache/render`; null: no cache. */
+  cacheDir?: string | null;
   log?: (line: string) => void;
   /** How a notebook is executed; default tools/run's runNotebook. Tests pass one that reuses runs. */
   execute?: Executor;
@@ -61,6 +63,8 @@ export interface RenderResult {
   /** Files written, absolute paths. */
   written: string[];
   failures: RenderFailure[];
+  /** Notebooks that were executed (not taken from the cache). */
+  executed: string[];
   seconds: number;
 }
 
@@ -71,6 +75,8 @@ interface Target {
   name: string;
 }
 
+const TEMPLATES = ["src", "tools", "site-templates"];
+
 export async function renderSite(options: RenderOptions = {}): Promise<RenderResult> {
   const started = performance.now();
   const root = packageRoot();
@@ -79,79 +85,135 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   const syllabusFile = path.resolve(options.syllabus ?? path.join(root, "lessons.md"));
   const log = options.log ?? ((line: string) => console.log(line));
   const jobs = Math.max(1, options.jobs ?? os.cpus().length);
+  const cache = new RenderCache(options.cacheDir === null ? null : path.resolve(options.cacheDir ?? path.join(root, ".cache", "render")), root);
 
   const all = listNotebooks(lessonsDir);
   const targets = options.notebooks?.length ? options.notebooks.map((n) => resolveTarget(n, lessonsDir)) : all;
   const lessons = siteLessons(all, targets);
   const syllabus = fs.existsSync(syllabusFile) ? fs.readFileSync(syllabusFile, "utf8") : null;
-  const indexTitle = syllabusTitle(syllabus);
-  const jupyter = prepareJupyter({ log }); // once, before the parallel runs
+  const siteTitle = syllabusTitle(syllabus);
   fs.mkdirSync(outDir, { recursive: true });
 
-  const results = await executeAll(targets, { ...options, jobs, log, outDir });
+  // 1. Execute what the cache does not have.
+  const executed: string[] = [];
+  const runs = await executeAll(targets, { ...options, jobs, log, outDir, cache, executed });
 
   const failures: RenderFailure[] = [];
-  const pages: { target: Target; notebook: Notebook; nav: Nav }[] = [];
+  const good = new Map<string, { target: Target; notebook: Notebook }>();
   targets.forEach((t, i) => {
-    const outcome = results[i]!;
+    const outcome = runs[i]!;
     if (outcome instanceof Error || !outcome.ok) {
-      const message = outcome instanceof Error ? outcome.message : failureText(outcome, t.display);
-      failures.push({ notebook: t.display, message });
-      fs.rmSync(path.join(outDir, pageFile(t.name)), { force: true }); // no stale page for a broken lesson
-      return;
+      failures.push({ notebook: t.display, message: outcome instanceof Error ? outcome.message : failureText(outcome, t.display) });
+    } else {
+      good.set(t.name, { target: t, notebook: outcome.executed });
     }
-    const at = lessons.findIndex((l) => l.name === t.name);
-    const nb = stableNotebook(outcome.executed, lessons[at]!.title);
+  });
+  const failed = new Set(targets.filter((t) => !good.has(t.name)).map((t) => t.name));
+  // A lesson has a page when it rendered now, or (not rendered this time) its page is already there.
+  const rendered = lessons.map((l) => ({ ...l, rendered: good.has(l.name) || (!failed.has(l.name) && fs.existsSync(path.join(outDir, pageFile(l.name)))) }));
+  const linkable = rendered.filter((l) => l.rendered);
+
+  // 2. Cells to HTML, through nbconvert for those not in the cache.
+  const index = syllabusMarkdown(syllabus, rendered, linkable);
+  for (const url of index.missing) log(`warning: the syllabus links ${url}, which is not a rendered lesson: shown as plain text`);
+  if (syllabus == null) log(`note: ${shortPath(syllabusFile)} is missing; the index lists the lessons only`);
+  const sources = [...good.values()].map(({ target, notebook }) => {
+    const nb = pageNotebook(notebook, lessons.find((l) => l.name === target.name)!.title);
     for (const cell of nb.cells) {
       if (cell.cell_type !== "markdown") continue;
-      const linked = linkPages(sourceText(cell), lessons);
+      const linked = linkPages(sourceText(cell), linkable);
       cell.source = linked.markdown; // nbconvert wants sources as one string
-      for (const url of linked.missing) log(`warning: ${t.display} links ${url}, which is not a lesson: shown as plain text`);
+      for (const url of linked.missing) log(`warning: ${target.display} links ${url}, which is not a rendered lesson: shown as plain text`);
     }
-    pages.push({ target: t, notebook: nb, nav: navFor(lessons, at, indexTitle) });
+    return { name: target.name, notebook: nb };
   });
+  sources.push({ name: "index", notebook: indexNotebook(index.markdown, siteTitle) });
+  const templates = path.join(root, ...TEMPLATES);
+  const bodies = await cellsToHtml(sources, cache, templates);
 
-  const index = syllabusMarkdown(syllabus, lessons);
-  for (const url of index.missing) log(`warning: the syllabus links ${url}, which is not a lesson: shown as plain text`);
-  if (syllabus == null) log(`note: ${path.relative(process.cwd(), syllabusFile)} is missing; the index lists the lessons only`);
-  const first = lessons[0];
-  const jobsForHtml = [
-    ...pages.map((p) => ({ name: p.target.name, notebook: p.notebook, nav: p.nav })),
-    {
-      name: "index",
-      notebook: indexNotebook(index.markdown, indexTitle),
-      nav: first ? { next: { href: pageFile(first.name), title: first.title } } : null,
-    },
-  ];
-  const html = await toHtml(jupyter.python, jupyter.env, root, jobsForHtml);
-
-  const written = copyKatex(outDir);
-  jobsForHtml.forEach((job, i) => {
-    const file = path.join(outDir, job.name === "index" ? INDEX_PAGE : pageFile(job.name));
-    writeAtomic(file, typesetMath(html[i]!));
-    written.push(file);
+  // 3. Pages, search, downloads, assets. Lessons this render did not execute keep the cells of
+  // their existing page, re-wrapped, so every page's contents and links agree with this render.
+  const written: string[] = [];
+  const write = (file: string, content: string | Uint8Array) => {
+    const to = path.join(outDir, file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    if (!fs.existsSync(to) || !fs.readFileSync(to).equals(Buffer.from(content))) writeAtomic(to, content);
+    written.push(to);
+  };
+  for (const name of failed) {
+    // No stale page of a broken lesson: every link to it becomes plain text below.
+    for (const file of [pageFile(name), `notebooks/${name}.ipynb`, `exercises/${name}.ipynb`]) fs.rmSync(path.join(outDir, file), { force: true });
+  }
+  const bodyOf = new Map(sources.map(({ name }, i) => [name, typesetMath(bodies[i]!)]));
+  for (const l of linkable) {
+    if (!bodyOf.has(l.name)) bodyOf.set(l.name, cellsOf(fs.readFileSync(path.join(outDir, pageFile(l.name)), "utf8")) ?? "");
+  }
+  const notRendered = rendered.filter((l) => !l.rendered).map((l) => l.name);
+  const docs: SearchDoc[] = [];
+  const first = linkable[0];
+  write(INDEX_PAGE, pageHtml({ title: siteTitle, siteTitle, body: unlinkPages(bodyOf.get("index")!, notRendered), lessons: rendered, nav: first ? { next: { href: pageFile(first.name), title: first.title } } : undefined }));
+  rendered.forEach((lesson, at) => {
+    if (!lesson.rendered) return;
+    const name = lesson.name;
+    const body = unlinkPages(bodyOf.get(name)!, notRendered);
+    const target = good.get(name)?.target;
+    if (target) {
+      write(`notebooks/${name}.ipynb`, serializeNotebook(clearOutputs(readNotebook(target.file))));
+      write(`exercises/${name}.ipynb`, exerciseCopy(target, log));
+    }
+    docs.push(...sectionDocs(pageFile(name), lesson.title, body));
+    write(
+      pageFile(name),
+      pageHtml({
+        title: `${lesson.title} · ${siteTitle}`,
+        siteTitle,
+        body,
+        lessons: rendered,
+        current: name,
+        sections: sectionsOf(body),
+        nav: navFor(rendered, at, siteTitle),
+        downloads: { solved: `notebooks/${name}.ipynb`, exercises: `exercises/${name}.ipynb` },
+        htmlAttributes: { "data-notebook": `notebooks/${name}.ipynb`, "data-exercises": `exercises/${name}.ipynb` },
+      }),
+    );
   });
-  return { ok: failures.length === 0, written, failures, seconds: (performance.now() - started) / 1000 };
+  write("assets/search-index.js", searchIndexScript(docs));
+  for (const [file, content] of siteAssets(root)) write(file, content);
+  return { ok: failures.length === 0, written, failures, executed, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Run the notebooks, `jobs` at a time, with a progress line as each one finishes. */
+/** Run the notebooks the cache lacks, `jobs` at a time, with a progress line as each one finishes. */
 async function executeAll(
   targets: Target[],
-  options: RenderOptions & { jobs: number; log: (line: string) => void; outDir: string },
+  o: RenderOptions & { jobs: number; log: (line: string) => void; outDir: string; cache: RenderCache; executed: string[] },
 ): Promise<(RunResult | Error)[]> {
-  const { jobs, log, execute = runNotebook } = options;
-  const where = path.relative(process.cwd(), options.outDir) || ".";
-  const plural = targets.length === 1 ? "" : "s";
-  log(`rendering ${targets.length} notebook${plural}, ${Math.min(jobs, targets.length)} at a time, into ${where}`);
+  const { jobs, log, cache, execute = runNotebook } = o;
+  const keys = targets.map((t) => cache.runKey(t.file, o.timeout));
+  const todo = targets.filter((t, i) => o.force || !cache.getRun(keys[i]!, t.display));
+  const plural = (n: number) => (n === 1 ? "" : "s");
+  if (todo.length === 0) log(`rendering ${targets.length} notebook${plural(targets.length)} into ${shortPath(o.outDir)}: nothing changed since the last render`);
+  else log(`rendering ${targets.length} notebook${plural(targets.length)} into ${shortPath(o.outDir)}: executing ${todo.length} (${Math.min(jobs, todo.length)} at a time), the rest from the cache`);
+  if (todo.length > 0 && !o.execute) prepareJupyter({ log }); // once, before the parallel runs
   let done = 0;
-  return mapLimit(targets, jobs, async (t) => {
-    const outcome = await execute(t.display, { timeout: options.timeout }).catch((e: Error) => e);
+  return mapLimit(targets, jobs, async (t, i) => {
+    const cached = o.force ? undefined : cache.getRun(keys[i]!, t.display);
+    if (cached) return cached;
+    const outcome = await execute(t.display, { timeout: o.timeout }).catch((e: Error) => e);
     done += 1;
+    o.executed.push(t.display);
+    if (!(outcome instanceof Error) && outcome.ok) cache.putRun(keys[i]!, outcome);
     const seconds = outcome instanceof Error ? "" : ` in ${outcome.seconds.toFixed(1)} s`;
-    const verdict = outcome instanceof Error || !outcome.ok ? "FAILED" : "ok";
-    log(`[${done}/${targets.length}] ${t.display}: ${verdict}${seconds}`);
+    log(`[${done}/${todo.length}] ${t.display}: ${outcome instanceof Error || !outcome.ok ? "FAILED" : "ok"}${seconds}`);
     return outcome;
   });
+}
+
+/** The learner copy offered for download; a lesson whose exercises are broken gets none. */
+function exerciseCopy(target: Target, log: (line: string) => void): string {
+  const lesson = readNotebook(target.file);
+  const problems = validate(lesson, { notebook: target.display, role: "lesson" });
+  if (problems.length > 0) log(`warning: ${problems.map(formatProblem).join("; ")}`);
+  return serializeNotebook(problems.length > 0 ? clearOutputs(lesson) : learnerCopy(lesson, target.name));
 }
 
 function failureText(result: RunResult, display: string): string {
@@ -174,7 +236,7 @@ function resolveTarget(name: string, lessonsDir: string): Target {
   return { display: path.relative(process.cwd(), path.resolve(file)) || name, file: path.resolve(file), name: pageName(file) };
 }
 
-/** Every lesson in order (for the index and prev/next), including named notebooks from elsewhere. */
+/** Every lesson in order (for the contents and prev/next), including named notebooks from elsewhere. */
 function siteLessons(all: Target[], targets: Target[]): Lesson[] {
   const byName = new Map<string, Target>();
   for (const t of [...all, ...targets]) byName.set(t.name, t);
@@ -183,45 +245,57 @@ function siteLessons(all: Target[], targets: Target[]): Lesson[] {
     .map((t) => ({ name: t.name, title: lessonTitle(t.file, t.name) }));
 }
 
-/** Drop what changes from run to run, so two renders give the same bytes. */
-function stableNotebook(executed: Notebook, title: string): Notebook {
+/** The executed notebook as the page shows it: a title, each code cell's index, nothing that varies run to run. */
+function pageNotebook(executed: Notebook, title: string): Notebook {
   const nb = structuredClone(executed);
   nb.metadata = { ...nb.metadata, title };
   delete nb.metadata.widgets;
   delete nb.metadata.papermill;
-  for (const cell of nb.cells) {
+  nb.cells.forEach((cell, i) => {
     delete cell.metadata.execution;
     delete cell.metadata.ExecuteTime;
-  }
+    if (cell.cell_type === "code") cell.metadata.site_cell = i;
+  });
   return nb;
 }
 
-/** nbconvert, all pages in one Python process (importing nbconvert is the slow part). */
-async function toHtml(python: string, env: NodeJS.ProcessEnv, root: string, pages: unknown[]): Promise<string[]> {
-  const driver = path.join(root, "src", "tools", "notebook_html.py");
-  const templates = path.join(root, "src", "tools", "site-templates");
-  const input = JSON.stringify({ templates, css: SITE_CSS, head: KATEX_LINK, pages });
-  const { code, stdout, stderr } = await spawnCollect(python, [driver], { env, input });
-  let result: { pages: string[] } | { error: string };
-  try {
-    result = JSON.parse(stdout) as typeof result;
-  } catch {
-    throw new Error(`nbconvert failed (exit code ${code}):\n${stderr.trim()}`);
+/** The cells of each notebook as HTML: from the cache, or nbconvert (one Python process for all). */
+async function cellsToHtml(sources: { name: string; notebook: Notebook }[], cache: RenderCache, templates: string): Promise<string[]> {
+  const keys = sources.map((s) => cache.htmlKey(s.notebook, templates));
+  const bodies = keys.map((k) => cache.getHtml(k));
+  const missing = sources.map((s, i) => ({ ...s, i })).filter(({ i }) => bodies[i] === undefined);
+  if (missing.length > 0) {
+    const jupyter = prepareJupyter();
+    const driver = path.join(packageRoot(), "src", "tools", "notebook_html.py");
+    const input = JSON.stringify({ templates, pages: missing.map(({ name, notebook }) => ({ name, notebook })) });
+    const { code, stdout, stderr } = await spawnCollect(jupyter.python, [driver], { env: jupyter.env, input });
+    let result: { pages: string[] } | { error: string };
+    try {
+      result = JSON.parse(stdout) as typeof result;
+    } catch {
+      throw new Error(`nbconvert failed (exit code ${code}):\n${stderr.trim()}`);
+    }
+    if ("error" in result) throw new Error(`nbconvert failed: ${result.error}`);
+    missing.forEach(({ i }, k) => {
+      bodies[i] = result.pages[k]!;
+      cache.putHtml(keys[i]!, result.pages[k]!);
+    });
   }
-  if ("error" in result) throw new Error(`nbconvert failed: ${result.error}`);
-  return result.pages;
+  return bodies as string[];
 }
 
-/** KaTeX's stylesheet and fonts into `<outDir>/katex/`, rewritten only when they differ. */
-function copyKatex(outDir: string): string[] {
-  const { dir, files } = katexAssets();
-  fs.mkdirSync(path.join(outDir, "katex", "fonts"), { recursive: true });
-  return files.map((f) => {
-    const from = fs.readFileSync(path.join(dir, f));
-    const to = path.join(outDir, "katex", f);
-    if (!fs.existsSync(to) || !fs.readFileSync(to).equals(from)) writeAtomic(to, from);
-    return to;
-  });
+/** The files every page shares: stylesheet, scripts, the search library, KaTeX's stylesheet and fonts. */
+function siteAssets(root: string): [string, Uint8Array][] {
+  const dist = path.join(root, "dist", "site");
+  const read = (file: string) => fs.readFileSync(file);
+  const { dir: katexDir, files: katexFiles } = katexAssets();
+  return [
+    ["assets/site.css", read(path.join(root, "src", "site", "site.css"))],
+    ["assets/theme.js", read(path.join(dist, "theme.js"))],
+    ["assets/enhance.js", read(path.join(dist, "enhance.js"))],
+    ["assets/minisearch.js", read(path.join(path.dirname(require.resolve("minisearch")), "..", "umd", "index.js"))],
+    ...katexFiles.map((f): [string, Uint8Array] => [`katex/${f}`, read(path.join(katexDir, f))]),
+  ];
 }
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
@@ -231,40 +305,64 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n;
 }
 
+const USAGE = "usage: npm run render [-- notebook…] [--timeout N] [--out DIR] [--jobs N] [--force]";
+
+export function parseRenderArgs(argv: string[]): RenderOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { timeout: { type: "string" }, out: { type: "string" }, jobs: { type: "string" }, force: { type: "boolean" } },
+  });
+  return {
+    notebooks: positionals,
+    timeout: positiveInt(values.timeout, "--timeout"),
+    jobs: positiveInt(values.jobs, "--jobs"),
+    outDir: values.out,
+    force: values.force,
+  };
+}
+
+/** The result for people: what failed, and where (every failure names notebook, cell and message). */
+export function formatRenderResult(result: RenderResult): string {
+  if (!result.ok) {
+    const list = result.failures.map((f) => `\n${f.message}`).join("\n");
+    return `\nrender failed for ${result.failures.length} notebook(s); they are shown as "not rendered" on the site:\n${list}`;
+  }
+  const pages = result.written.filter((f) => f.endsWith(".html")).length;
+  return `wrote ${pages} pages in ${result.seconds.toFixed(1)} s (${result.executed.length} notebook(s) executed)`;
+}
+
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   let options: RenderOptions;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { timeout: { type: "string" }, out: { type: "string" }, jobs: { type: "string" } },
-    });
-    options = {
-      notebooks: positionals,
-      timeout: positiveInt(values.timeout, "--timeout"),
-      jobs: positiveInt(values.jobs, "--jobs"),
-      outDir: values.out,
-    };
+    options = parseRenderArgs(argv);
   } catch (e) {
-    console.error(`render: ${(e as Error).message}\nusage: npm run render [-- notebook…] [--timeout N] [--out DIR] [--jobs N]`);
+    console.error(`render: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   try {
     const result = await renderSite(options);
-    if (!result.ok) {
-      console.error(`\nrender failed for ${result.failures.length} notebook(s); no page was written for them:`);
-      for (const f of result.failures) console.error(`\n${f.message}`);
-      return 1;
-    }
-    const pages = result.written.filter((f) => f.endsWith(".html")).length;
-    console.log(`wrote ${pages} pages in ${result.seconds.toFixed(1)} s`);
-    return 0;
+    (result.ok ? console.log : console.error)(formatRenderResult(result));
+    return result.ok ? 0 : 1;
   } catch (e) {
     console.error(`render: ${(e as Error).message}`);
     return 1;
   }
 }
 
+/** Stopped (Ctrl-C, kill, a closed terminal): stop the kernels, remove half-written files, exit. */
+function stopOnSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      console.error(`render: ${signal}: stopping the notebook runners`);
+      stopRunningNotebooks();
+      removePendingWrites();
+      setTimeout(() => process.exit(130), 300).unref();
+    });
+  }
+}
+
 if (require.main === module) {
+  stopOnSignals();
   main().then((code) => process.exit(code));
 }

@@ -73,7 +73,8 @@ class StrayTrackingClient(NotebookClient):
 def read_notebook(path):
     """run.ts has read and validated the notebook (src/ipynb/) and wrote it here as JSON."""
     with open(path, encoding="utf-8") as f:
-        return nbformat.from_dict(json.load(f))
+        # reads() also joins sources stored as lists of lines, which the executor expects as strings
+        return nbformat.reads(f.read(), as_version=4)
 
 
 def error_text(cell):

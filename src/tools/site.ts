@@ -7,7 +7,8 @@ import { type Notebook, notebookTitle, stripMarkdown } from "../ipynb/notebook.j
 import { readNotebook } from "../ipynb/read.js";
 
 export interface Link {
-  href: string;
+  /** Undefined for a lesson without a page (it failed to render): shown as plain text. */
+  href?: string;
   title: string;
 }
 
@@ -43,14 +44,10 @@ export function lessonTitle(file: string, name: string): string {
 }
 
 /** Links for lesson `i` of the ordered lesson list. */
-export function navFor(lessons: Lesson[], i: number, indexTitle = "All lessons"): Nav {
-  const prev = lessons[i - 1];
-  const next = lessons[i + 1];
-  return {
-    prev: prev && { href: pageFile(prev.name), title: prev.title },
-    index: { href: INDEX_PAGE, title: indexTitle },
-    next: next && { href: pageFile(next.name), title: next.title },
-  };
+export function navFor(lessons: (Lesson & { rendered?: boolean })[], i: number, indexTitle = "All lessons"): Nav {
+  const link = (l: (typeof lessons)[number] | undefined): Link | undefined =>
+    l && { href: l.rendered === false ? undefined : pageFile(l.name), title: l.title };
+  return { prev: link(lessons[i - 1]), index: { href: INDEX_PAGE, title: indexTitle }, next: link(lessons[i + 1]) };
 }
 
 /**
@@ -77,13 +74,15 @@ export function linkPages(markdown: string, lessons: Lesson[]): { markdown: stri
  * The index page's markdown: the syllabus with its links turned into links to the pages (see
  * linkPages), plus a list of any lesson the syllabus does not link, so every lesson is reachable.
  */
-export function syllabusMarkdown(syllabus: string | null, lessons: Lesson[]): { markdown: string; missing: string[] } {
-  const { markdown: text, missing } = linkPages(syllabus ?? "# micrograd-ts lessons\n", lessons);
+export function syllabusMarkdown(syllabus: string | null, lessons: Lesson[], linkable: Lesson[] = lessons): { markdown: string; missing: string[] } {
+  const { markdown: text, missing } = linkPages(syllabus ?? "# micrograd-ts lessons\n", linkable);
   const linked = new Set([...text.matchAll(/\]\(([^)#\s]+)\.html/g)].map((m) => m[1]));
   const unlisted = lessons.filter((l) => !linked.has(l.name));
   if (unlisted.length === 0) return { markdown: text, missing };
   const heading = syllabus == null ? "## Lessons" : "## All lessons";
-  const list = unlisted.map((l) => `- [${escapeMarkdown(l.title)}](${pageFile(l.name)})`).join("\n");
+  const hasPage = new Set(linkable.map((l) => l.name));
+  const item = (l: Lesson) => (hasPage.has(l.name) ? `- [${escapeMarkdown(l.title)}](${pageFile(l.name)})` : `- ${escapeMarkdown(l.title)} (not rendered)`);
+  const list = unlisted.map(item).join("\n");
   return { markdown: `${text.trimEnd()}\n\n${heading}\n\n${list}\n`, missing };
 }
 
@@ -106,16 +105,3 @@ export function syllabusTitle(syllabus: string | null): string {
   const heading = syllabus?.match(/^#\s+(.+?)\s*#*\s*$/m);
   return heading ? stripMarkdown(heading[1]!) : "micrograd-ts lessons";
 }
-
-/** Styles on top of nbconvert's lab page: a readable column and the navigation bar. */
-export const SITE_CSS = `
-body.jp-Notebook { max-width: 980px; margin: 0 auto; padding: 0 16px 32px; }
-.site-nav { display: flex; justify-content: space-between; gap: 16px; margin: 16px 0;
-  padding: 8px 12px; border-radius: 6px; background: #f3f5f8; font: 14px/1.4 system-ui, sans-serif; }
-.site-nav span { flex: 1; }
-.site-nav .site-nav-index { text-align: center; }
-.site-nav .site-nav-next { text-align: right; }
-.site-nav a { color: #1a5fb4; text-decoration: none; }
-.site-nav a:hover { text-decoration: underline; }
-.jp-RenderedSVG svg, .jp-RenderedHTML svg { max-width: 100%; }
-`;

@@ -39,8 +39,8 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(r.stderr).toContain("Error: boom from cell two");
     expect(r.stdout).toContain("[1/1] test/fixtures/notebooks/second-cell-throws.ipynb: FAILED");
     expect(fs.existsSync(stale)).toBe(false);
-    // Only the index (and KaTeX's stylesheet) is there, and no temporary files are left behind.
-    expect(fs.readdirSync(out).sort()).toEqual(["index.html", "katex"]);
+    // Only the index and the shared assets are there, and no temporary files are left behind.
+    expect(fs.readdirSync(out).sort()).toEqual(["assets", "index.html", "katex"]);
   });
 
   test("bad arguments and a malformed notebook are reported without a stack trace", async () => {
@@ -56,11 +56,12 @@ describe.skipIf(!hasJupyter())("render", () => {
   });
 
   test("rendering twice gives identical bytes, offline pages, and every lesson linked", async () => {
-    const options = { lessonsDir: siteFixtures, syllabus: path.join(siteFixtures, "lessons.md"), log: () => {} };
+    const options = { lessonsDir: siteFixtures, syllabus: path.join(siteFixtures, "lessons.md"), log: () => {}, cacheDir: null };
     const [a, b] = [tmp("render-a-"), tmp("render-b-")];
     const first = await renderSite({ ...options, outDir: a });
     const second = await renderSite({ ...options, outDir: b });
     expect(first.ok && second.ok).toBe(true);
+    expect(second.executed).toHaveLength(2); // no cache: both really ran again
     const files = fs.readdirSync(a).filter((f) => f.endsWith(".html")).sort();
     expect(files).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
     expect(fs.readdirSync(b).filter((f) => f.endsWith(".html")).sort()).toEqual(files);
@@ -70,7 +71,10 @@ describe.skipIf(!hasJupyter())("render", () => {
 
     const page = (f: string) => fs.readFileSync(path.join(a, f), "utf8");
     for (const f of files) {
-      expect(page(f), f).not.toMatch(/<script[^>]+src=|cdnjs|mathjax|require\.js/i);
+      // Only the site's own script files, no CDN, no inline script.
+      const scripts = [...page(f).matchAll(/<script([^>]*)>/g)].map((m) => m[1]!.trim());
+      expect(scripts, f).toEqual(['src="assets/theme.js"', 'src="assets/enhance.js" defer']);
+      expect(page(f), f).not.toMatch(/cdnjs|mathjax|require\.js|https?:\/\/[^"]*\.(js|css)/i);
     }
     // The syllabus links lesson 1; lesson 2 is added because the syllabus does not link it.
     expect(page("index.html")).toContain('<a href="01-values.html">Values</a>');
@@ -78,14 +82,65 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(page("01-values.html")).toContain('<a rel="next" href="02-pictures.html">Pictures &rarr;</a>');
     expect(page("02-pictures.html")).toContain('<a rel="prev" href="01-values.html">&larr; Values and products</a>');
     expect(page("02-pictures.html")).toContain('<a href="index.html">Fixture lessons</a>');
+    // The contents list every lesson and mark the current one.
+    expect(page("02-pictures.html")).toContain('<li><a href="02-pictures.html" aria-current="page">Pictures</a></li>');
     // SVG outputs are kept whole (nbconvert's own filter would strip <rect>).
     expect(page("02-pictures.html")).toContain('<rect x="0" y="0" width="240" height="40" fill="steelblue"/>');
-    expect(page("01-values.html")).toContain("<title>Values and products</title>");
+    expect(page("01-values.html")).toContain("<title>Values and products · Fixture lessons</title>");
+    // Each code cell says which cell of the notebook it is (the live page relies on it).
+    expect([...page("01-values.html").matchAll(/class="jp-Cell jp-CodeCell[^"]*" data-cell="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([1, 3]);
     // Math is typeset at render time, against a local copy of KaTeX's stylesheet.
     expect(page("01-values.html")).toContain('<annotation encoding="application/x-tex">x = -4 \\cdot 2 + 1</annotation>');
     expect(page("01-values.html")).not.toContain("$x = -4");
     expect(page("01-values.html")).toContain('<link rel="stylesheet" href="katex/katex.min.css">');
     expect(fs.existsSync(path.join(a, "katex", "fonts", "KaTeX_Main-Regular.woff2"))).toBe(true);
+    // Downloads: the solved lesson without outputs, and the learner copy.
+    const solved = JSON.parse(fs.readFileSync(path.join(a, "notebooks", "01-values.ipynb"), "utf8"));
+    expect(solved.cells.filter((c: { outputs?: unknown[] }) => (c.outputs ?? []).length > 0)).toEqual([]);
+    expect(fs.existsSync(path.join(a, "exercises", "01-values.ipynb"))).toBe(true);
+  });
+
+  test("the cache: a second render executes nothing; a changed lesson is the only one executed again", async () => {
+    const course = tmp("render-course-");
+    for (const f of fs.readdirSync(siteFixtures)) fs.copyFileSync(path.join(siteFixtures, f), path.join(course, f));
+    const options = { lessonsDir: course, syllabus: path.join(course, "lessons.md"), log: () => {}, cacheDir: tmp("render-cache-"), outDir: tmp("render-out-") };
+    const first = await renderSite(options);
+    expect(first.executed.map((f) => path.basename(f)).sort()).toEqual(["01-values.ipynb", "02-pictures.ipynb"]);
+    const page = fs.readFileSync(path.join(options.outDir, "02-pictures.html"));
+
+    const again = await renderSite(options);
+    expect(again.executed).toEqual([]);
+    expect(fs.readFileSync(path.join(options.outDir, "02-pictures.html")).equals(page)).toBe(true);
+
+    const lesson = path.join(course, "02-pictures.ipynb");
+    const nb = JSON.parse(fs.readFileSync(lesson, "utf8"));
+    nb.cells.push({ cell_type: "code", execution_count: null, id: "added", metadata: {}, outputs: [], source: ["console.log(6 * 7);"] });
+    fs.writeFileSync(lesson, JSON.stringify(nb));
+    const changed = await renderSite(options);
+    expect(changed.executed.map((f) => path.basename(f))).toEqual(["02-pictures.ipynb"]);
+    expect(fs.readFileSync(path.join(options.outDir, "02-pictures.html"), "utf8")).toContain("<pre>42\n</pre>");
+
+    const forced = await renderSite({ ...options, force: true });
+    expect(forced.executed).toHaveLength(2);
+  });
+
+  test("a failing lesson: render fails naming it, and no page links to a page that does not exist", async () => {
+    const course = tmp("render-broken-");
+    for (const f of fs.readdirSync(siteFixtures)) fs.copyFileSync(path.join(siteFixtures, f), path.join(course, f));
+    fs.copyFileSync(path.join(fixtures, "second-cell-throws.ipynb"), path.join(course, "015-broken.ipynb"));
+    const outDir = tmp("render-broken-out-");
+    fs.writeFileSync(path.join(outDir, "015-broken.html"), "<p>an old page from when the lesson worked</p>");
+    const r = await renderSite({ lessonsDir: course, syllabus: path.join(course, "lessons.md"), outDir, cacheDir: null, log: () => {} });
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => f.message)).toEqual([expect.stringMatching(/015-broken\.ipynb, cell 3 \(In \[2\]\): .*boom from cell two/s)]);
+    expect(fs.existsSync(path.join(outDir, "015-broken.html"))).toBe(false);
+    const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
+    expect(pages).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
+    for (const p of pages) {
+      const html = fs.readFileSync(path.join(outDir, p), "utf8");
+      for (const [, href] of html.matchAll(/href="([^"#]+)/g)) expect(fs.existsSync(path.join(outDir, href!)), `${p} links ${href}`).toBe(true);
+      expect(html, p).toContain("(not rendered)");
+    }
   });
 
   test("the kernelspec install is skipped when it is already done", () => {
