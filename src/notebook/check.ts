@@ -137,7 +137,7 @@ function fail(problem: string, hint?: string): never {
 
 function pass(name: string): void {
   // In a kernel `show` displays the HTML and returns nothing; elsewhere it hands the markup back.
-  const notShown = show(`<div style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`, "html");
+  const notShown = show(`<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`, "html");
   if (notShown !== undefined) console.log(`✓ ${name}`);
 }
 

@@ -14,7 +14,8 @@ import { renderSite } from "../../src/tools/render";
 import { describeFailures, runNotebook, type RunResult } from "../../src/tools/run";
 import { judgeRun } from "../../src/tools/check";
 import { gradedCells } from "../../src/ipynb/nbgrader";
-import { checkSite, launchBrowser } from "../support/browser";
+import { checkCourseSite, checkSite, launchBrowser } from "../support/browser";
+import { lessonTitle } from "../../src/tools/site";
 import { hasChromium, hasJupyter } from "../support/harness";
 
 const root = packageRoot();
@@ -67,6 +68,14 @@ describe.skipIf(!hasJupyter())("lessons run top to bottom", () => {
       const report = await checkSite(browser, outDir, { page: first, file: path.join(root, "test-results", `lessons-${first}.png`) });
       expect(report.problems).toEqual([]);
       expect(report.pages).toContain("index.html");
+      // The course-site features, on the real lessons.
+      const titles = lessons.map((f) => ({ name: f.replace(/\.ipynb$/, ""), title: lessonTitle(path.join(dir, f), f) }));
+      const course = await checkCourseSite(browser, outDir, titles);
+      expect(course.problems).toEqual([]);
+      // "topological" finds the lesson that builds the topological sort first.
+      const mentions = (f: string) => (fs.readFileSync(path.join(dir, f), "utf8").match(/topological/gi) ?? []).length;
+      const sortLesson = [...lessons].sort((a, b) => mentions(b) - mentions(a))[0]!;
+      expect(course.search[0]?.[1]).toMatch(new RegExp(`^${sortLesson.replace(/\.ipynb$/, "")}\\.html`));
     });
   });
 });

@@ -60,10 +60,10 @@ describe.concurrent("checking executed notebooks", () => {
     expect(outputs.filter((o: { name?: string }) => o.name === "stderr")).toEqual([]);
     const html = outputs.map((o: { data?: Record<string, string> }) => o.data?.["text/html"]).filter(Boolean);
     expect(html).toEqual([
-      '<div style="color:#1a7f37;font-family:monospace">✓ slope at 3</div>',
-      '<div style="color:#1a7f37;font-family:monospace">✓ slope at -2</div>',
-      '<div style="color:#1a7f37;font-family:monospace">✓ L</div>',
-      '<div style="color:#1a7f37;font-family:monospace">✓ dL/da, dL/db</div>',
+      '<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ slope at 3</div>',
+      '<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ slope at -2</div>',
+      '<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ L</div>',
+      '<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ dL/da, dL/db</div>',
     ]);
   });
 

@@ -67,3 +67,118 @@ export async function checkSite(browser: Browser, outDir: string, shot?: { page:
   }
   return { pages, problems, svgCount };
 }
+
+/** What the course site promises readers (issue-level budgets), measured on a rendered site. */
+export const BUDGETS = { lessonPage: 300 * 1024, indexPage: 80 * 1024, site: 3 * 1024 * 1024 };
+
+export interface CourseSiteReport {
+  problems: string[];
+  /** Sizes in bytes: each page, and the whole site without the live runtime (site/live/). */
+  sizes: { pages: Record<string, number>; site: number };
+  /** The first search results for "topological": [link text, href]. */
+  search: [string, string][];
+}
+
+function folderSize(dir: string, skip: (rel: string) => boolean, rel = ""): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = path.join(rel, entry.name);
+    if (skip(r)) continue;
+    total += entry.isDirectory() ? folderSize(dir, skip, r) : fs.statSync(path.join(dir, r)).size;
+  }
+  return total;
+}
+
+/**
+ * The course-site features on a rendered site, in Chromium: page weights, the contents sidebar,
+ * search, dark mode (system setting and the remembered toggle), downloads that are notebooks, no
+ * serious or critical axe-core violation in light and dark mode, and no sideways page scroll at
+ * 375 px. Returns everything wrong, one line each.
+ */
+export async function checkCourseSite(browser: Browser, outDir: string, lessons: { name: string; title: string }[]): Promise<CourseSiteReport> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const problems: string[] = [];
+  const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
+  const sizes = { pages: Object.fromEntries(pages.map((p) => [p, fs.statSync(path.join(outDir, p)).size])), site: folderSize(outDir, (r) => r === "live") };
+  for (const [p, size] of Object.entries(sizes.pages)) {
+    const budget = p === "index.html" ? BUDGETS.indexPage : BUDGETS.lessonPage;
+    if (size > budget) problems.push(`${p}: ${(size / 1024).toFixed(0)} KB, over its ${(budget / 1024).toFixed(0)} KB budget`);
+  }
+  if (sizes.site > BUDGETS.site) problems.push(`the site is ${(sizes.site / 1048576).toFixed(2)} MB, over ${BUDGETS.site / 1048576} MB`);
+
+  const url = (p: string) => pathToFileURL(path.join(outDir, p)).href;
+  for (const scheme of ["light", "dark"] as const) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1200, height: 900 } });
+    for (const p of pages) {
+      const page = await context.newPage();
+      await page.goto(url(p));
+      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+      for (const v of results.violations) {
+        if (v.impact === "serious" || v.impact === "critical") {
+          problems.push(`${p} (${scheme}): axe ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
+        }
+      }
+      if (scheme === "light" && p !== "index.html") {
+        const lesson = lessons.find((l) => `${l.name}.html` === p);
+        const toc = await page.$$eval(".site-toc > ol > li", (lis) => lis.map((li) => li.querySelector("a, span")!.textContent!.trim()));
+        if (toc.length !== lessons.length) problems.push(`${p}: the contents list ${toc.length} lessons, not ${lessons.length}`);
+        const current = await page.$eval('.site-toc a[aria-current="page"]', (a) => a.textContent).catch(() => null);
+        if (lesson && current !== lesson.title) problems.push(`${p}: the contents mark ${JSON.stringify(current)} as current, not ${JSON.stringify(lesson.title)}`);
+        const sections = await page.$$eval(".site-toc li ol a", (as) => as.map((a) => a.getAttribute("href")!));
+        for (const s of sections) {
+          if (!(await page.$(`[id="${s.slice(1)}"]`))) problems.push(`${p}: the contents link ${s}, which is not on the page`);
+        }
+        for (const href of await page.$$eval(".downloads a", (as) => as.map((a) => a.getAttribute("href")!))) {
+          try {
+            const nb = JSON.parse(fs.readFileSync(path.join(outDir, href), "utf8"));
+            if (nb.nbformat !== 4 || !Array.isArray(nb.cells) || nb.metadata?.kernelspec?.name !== "tslab") problems.push(`${p}: ${href} is not a tslab notebook`);
+          } catch (e) {
+            problems.push(`${p}: download ${href}: ${(e as Error).message}`);
+          }
+        }
+      }
+      await page.close();
+    }
+    await context.close();
+  }
+
+  // Dark mode: the system setting changes the background; the toggle overrides it and is remembered.
+  const first = pages.find((p) => p !== "index.html") ?? "index.html";
+  const background = (page: import("playwright-core").Page) => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const dark = await browser.newContext({ colorScheme: "dark" });
+  const light = await browser.newContext({ colorScheme: "light" });
+  const [pd, pl] = [await dark.newPage(), await light.newPage()];
+  await pd.goto(url(first));
+  await pl.goto(url(first));
+  const [bgDark, bgLight] = [await background(pd), await background(pl)];
+  if (bgDark === bgLight) problems.push(`dark mode: the background is ${bgDark} whatever the system says`);
+  await pd.click(".theme-toggle");
+  if ((await background(pd)) !== bgLight) problems.push("dark mode: the toggle does not switch a dark page to light");
+  await pd.reload();
+  if ((await background(pd)) !== bgLight) problems.push("dark mode: the toggle's choice is not remembered after a reload");
+
+  // Search, from the light page.
+  await pl.fill(".site-search input", "topological");
+  await pl.waitForSelector(".search-results a", { timeout: 10_000 }).catch(() => problems.push('search: no result for "topological"'));
+  const search = await pl.$$eval(".search-results a", (as) => as.map((a) => [a.textContent!, a.getAttribute("href")!] as [string, string]));
+  await Promise.all([dark.close(), light.close()]);
+
+  // 375 px wide: only code blocks may scroll sideways, never the page.
+  const narrow = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  for (const p of pages) {
+    const page = await narrow.newPage();
+    await page.goto(url(p));
+    const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    if (scroll > width) problems.push(`${p}: at 375 px the page scrolls sideways (${scroll} px wide)`);
+    if (p === first) await page.screenshot({ path: path.join(packageRootForShots(), "test-results", `narrow-${p}.png`) });
+    await page.close();
+  }
+  await narrow.close();
+  return { problems, sizes, search };
+}
+
+function packageRootForShots(): string {
+  const dir = path.resolve(__dirname, "..", "..");
+  fs.mkdirSync(path.join(dir, "test-results"), { recursive: true });
+  return dir;
+}

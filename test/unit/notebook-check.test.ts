@@ -45,7 +45,7 @@ describe("check on success", () => {
     } finally {
       useDisplayBackend(undefined);
     }
-    expect(html).toEqual(['<div style="color:#1a7f37;font-family:monospace">✓ a &lt; b &amp; c</div>']);
+    expect(html).toEqual(['<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ a &lt; b &amp; c</div>']);
     expect(log).not.toHaveBeenCalled();
   });
 
