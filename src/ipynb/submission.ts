@@ -14,8 +14,22 @@ import { isCheckCell, isSolutionCell, nbgraderMeta, stubSolutions } from "./nbgr
 /** The helpers a check cell may call; an answer cell must not replace them. */
 export const CHECK_HELPERS = ["check", "checkGrads", "checkTrue", "CheckError"] as const;
 
-/** Put before each check cell's own code, so that it calls the real helpers. */
+/** The line put before each check cell's own code, so that it calls the real helpers. */
 export const REBIND_HELPERS = `import { ${CHECK_HELPERS.join(", ")} } from "micrograd-ts";`;
+
+/**
+ * An error message of a check cell that ran with the rebind line before it, as it would read
+ * for the cell the learner sees: line numbers one less, and a timeout named by the cell's own
+ * first line.
+ */
+export function withoutRebindLine(message: string, lessonSource: string): string {
+  const first = lessonSource.trim().split("\n")[0] ?? "";
+  const preview = first.length <= 60 ? first : `${first.slice(0, 57)}...`;
+  return message
+    .replace(/^(\d+):(\d+) - /gm, (_, line: string, col: string) => `${Number(line) - 1}:${col} - `)
+    .replace(/(evalmachine\.<anonymous>:)(\d+)/g, (_, at: string, line: string) => `${at}${Number(line) - 1}`)
+    .replace(/(timed out after \d+ s: ).*$/m, `$1${preview}`);
+}
 
 export interface Assembled {
   /** What to execute: the lesson with the learner's answers. */
@@ -68,8 +82,8 @@ export function assembleSubmission(lesson: Notebook, submission: Notebook): Asse
       else if (sourceText(theirs.cell) !== sourceText(cell) || !isCheckCell(theirs.cell) || pointsOf(theirs.cell) !== pointsOf(cell)) {
         notes.push(`the check cell "${id}" was changed in the submission: graded with the lesson's check and points`);
       }
-      // On the cell's first line, so the line numbers of its errors stay the learner's.
-      return { ...cell, source: toSourceLines(`${REBIND_HELPERS} ${sourceText(cell)}`) };
+      // A line of its own; tools/check.ts takes it out of the line numbers in error messages.
+      return { ...cell, source: toSourceLines(`${REBIND_HELPERS}\n${sourceText(cell)}`) };
     }
     return stubbedCell(cell);
   });

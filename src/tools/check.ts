@@ -15,9 +15,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
-import { type Notebook, NotebookError, serializeNotebook } from "../ipynb/notebook.js";
+import { type Notebook, NotebookError, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
-import { assembleSubmission } from "../ipynb/submission.js";
+import { assembleSubmission, withoutRebindLine } from "../ipynb/submission.js";
 import { packageRoot } from "./files.js";
 import { mapLimit } from "./processes.js";
 import { type CellReport, type Executor, type RunResult, runNotebook } from "./run.js";
@@ -128,7 +128,8 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  report.exercises = judgeRun(notebook, graded, run.cells);
+  const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!)) } : c));
+  report.exercises = judgeRun(notebook, graded, cells);
   report.earned = report.exercises.reduce((sum, e) => sum + (e.status === "pass" ? e.points : 0), 0);
   report.ok = report.exercises.every((e) => e.status === "pass");
   return report;

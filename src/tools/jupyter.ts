@@ -149,7 +149,7 @@ export function ensureKernelspec(jupyter: Jupyter, options: { root?: string; log
   const kernelJson = path.join(kernelDir, "kernel.json");
   const binary = path.join(root, "node_modules", ".bin", "tslab");
   if (!fs.existsSync(binary)) throw new Error(`tslab is not installed (${binary} is missing): run npm install`);
-  if (kernelspecPointsAt(kernelJson, binary)) return kernelDir;
+  if (kernelspecPointsAt(kernelJson, binary, root)) return kernelDir;
 
   log(`Installing the tslab kernelspec into ${path.relative(process.cwd(), prefix) || prefix}`);
   const tslabCli = path.join(root, "node_modules", "tslab", "bin", "tslab");
@@ -163,21 +163,27 @@ export function ensureKernelspec(jupyter: Jupyter, options: { root?: string; log
   }
   // The kernel trains networks: start its Node with the flags that keep the GC out of the way.
   const spec = JSON.parse(fs.readFileSync(kernelJson, "utf8"));
-  spec.env = { ...spec.env, NODE_OPTIONS: KERNEL_NODE_OPTIONS };
+  spec.env = { ...spec.env, NODE_OPTIONS: kernelNodeOptions(root) };
   fs.writeFileSync(kernelJson, JSON.stringify(spec, null, 1) + "\n");
-  if (!kernelspecPointsAt(kernelJson, binary)) throw new Error(`the tslab kernelspec in ${kernelJson} is not as expected`);
+  if (!kernelspecPointsAt(kernelJson, binary, root)) throw new Error(`the tslab kernelspec in ${kernelJson} is not as expected`);
   return kernelDir;
 }
 
-const KERNEL_NODE_OPTIONS = TRAINING_NODE_FLAGS.join(" ");
+/**
+ * The kernel's Node options: the training flags, and the preload that makes every output message
+ * reach Jupyter (src/kernel/preload.ts).
+ */
+export function kernelNodeOptions(root = packageRoot()): string {
+  return [...TRAINING_NODE_FLAGS, "--require", path.join(root, "dist", "kernel", "preload.js")].join(" ");
+}
 
-function kernelspecPointsAt(kernelJson: string, binary: string): boolean {
+function kernelspecPointsAt(kernelJson: string, binary: string, root: string): boolean {
   try {
     const spec = JSON.parse(fs.readFileSync(kernelJson, "utf8"));
     return (
       spec.argv?.[0] === binary &&
       spec.display_name === "TypeScript" &&
-      spec.env?.NODE_OPTIONS === KERNEL_NODE_OPTIONS &&
+      spec.env?.NODE_OPTIONS === kernelNodeOptions(root) &&
       fs.existsSync(binary)
     );
   } catch {

@@ -354,10 +354,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 function stopOnSignals(): void {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
-      console.error(`render: ${signal}: stopping the notebook runners`);
-      stopRunningNotebooks();
+      console.error(`render: ${signal}: stopping the notebook runners and their kernels`);
       removePendingWrites();
-      setTimeout(() => process.exit(130), 300).unref();
+      void stopRunningNotebooks().then(() => process.exit(130));
     });
   }
 }

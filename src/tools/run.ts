@@ -109,9 +109,18 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
   }
 }
 
-/** Stop every notebook runner this process started (their kernels go with them). */
-export function stopRunningNotebooks(): void {
-  for (const child of running) child.kill("SIGTERM");
+/**
+ * Stop every notebook runner this process started: each shuts its kernel down and exits, and its
+ * temporary folder is removed. Resolves when all are gone (at most `seconds`, then they are killed).
+ */
+export async function stopRunningNotebooks(seconds = 10): Promise<void> {
+  const children = [...running];
+  const closed = children.map((child) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve()))));
+  for (const child of children) child.kill("SIGTERM");
+  const timer = setTimeout(() => children.forEach((c) => c.kill("SIGKILL")), seconds * 1000);
+  await Promise.all(closed);
+  clearTimeout(timer);
+  await new Promise((resolve) => setImmediate(resolve)); // let runNotebook's cleanup run
 }
 
 /** One line per failed cell: "<notebook>, cell <n>: <message>", for people to read. */

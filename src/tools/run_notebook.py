@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import re
+import signal
 import sys
 
 try:
@@ -27,13 +28,14 @@ try:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionComplete, CellTimeoutError, DeadKernelError
     from nbclient.util import ensure_async
+    from nbformat.v4.rwbase import rejoin_lines
 except ImportError as e:  # run.ts checks first; this is the last line of defence
     print(f"Jupyter's Python packages are missing ({e}); install nbclient and nbformat", file=sys.stderr)
     sys.exit(3)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Stack frames inside Node itself or tslab's machinery say nothing about the lesson.
-INTERNAL_FRAME = re.compile(r"^\s+at .*(\(node:|node:internal|node:vm|/node_modules/tslab/)")
+INTERNAL_FRAME = re.compile(r"^\s+at .*(\(node:|node:internal|node:vm|/node_modules/tslab/|/dist/kernel/preload\.js)")
 
 
 OUTPUT_MSGS = {"stream", "display_data", "update_display_data", "execute_result", "error"}
@@ -73,8 +75,9 @@ class StrayTrackingClient(NotebookClient):
 def read_notebook(path):
     """run.ts has read and validated the notebook (src/ipynb/) and wrote it here as JSON."""
     with open(path, encoding="utf-8") as f:
-        # reads() also joins sources stored as lists of lines, which the executor expects as strings
-        return nbformat.reads(f.read(), as_version=4)
+        # Sources stored as lists of lines are joined into strings, as the executor expects; no
+        # validation here (run.ts did it, and nbformat's is slow on a large notebook).
+        return rejoin_lines(nbformat.from_dict(json.load(f)))
 
 
 def error_text(cell):
@@ -88,6 +91,16 @@ def error_text(cell):
             parts.append(tb or f"{out.get('ename')}: {out.get('evalue')}")
     lines = ANSI.sub("", "".join(parts)).splitlines()
     return "\n".join(l for l in lines if not INTERNAL_FRAME.search(l)).strip()
+
+
+def uncaught_text(cell):
+    """The first lines of an 'UncaughtException:' tslab printed under this cell, or None."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr" and "UncaughtException:" in out.get("text", ""):
+            text = ANSI.sub("", out["text"])
+            lines = [l for l in text[text.index("UncaughtException:"):].splitlines() if l.strip() and not INTERNAL_FRAME.search(l)]
+            return "\n".join(lines[:3])
+    return None
 
 
 def first_line(source):
@@ -151,6 +164,15 @@ async def run(args):
             if reply:
                 cell_of_msg[reply["parent_header"].get("msg_id")] = len(reports)
             status = reply["content"].get("status") if reply else None
+            uncaught = uncaught_text(cell)
+            if status == "ok" and uncaught:
+                # tslab prints an exception nobody caught (a throwing timer or callback) under
+                # whichever cell is running when it happens; the cell's own code did not fail.
+                report(index, cell, "error", f"{uncaught}\n(thrown outside cell {index + 1}'s own code: by a timer or callback "
+                       "that this or an earlier cell scheduled and did not await)")
+                if not args.continue_on_error:
+                    stopped = f"not run: cell {index + 1} failed"
+                continue
             if status == "ok":
                 report(index, cell, "ok")
                 continue
@@ -185,6 +207,18 @@ async def run(args):
     return {"cells": reports, "executed": nb}
 
 
+async def run_until_stopped(args):
+    """run(), ended cleanly when we are stopped: the kernel is shut down, never left spinning."""
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        loop.add_signal_handler(sig, task.cancel)
+    try:
+        return await run(args)
+    except asyncio.CancelledError:
+        raise ValueError("stopped by a signal: the kernel was shut down")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("notebook")
@@ -196,7 +230,7 @@ def main():
     p.add_argument("--pause", type=float, default=0.5)
     args = p.parse_args()
     try:
-        result = asyncio.run(run(args))
+        result = asyncio.run(run_until_stopped(args))
         code = 0
     except ValueError as e:
         result, code = {"error": str(e)}, 2

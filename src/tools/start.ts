@@ -6,10 +6,9 @@
  * `jupyter notebook` at the project root and print its URL. Ctrl-C (or SIGTERM) stops Jupyter
  * and its kernels before we exit.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import * as net from "node:net";
 import { parseArgs } from "node:util";
 import { generateExercises } from "./exercises.js";
 import { packageRoot } from "./files.js";
@@ -54,16 +53,18 @@ function makeExercises(): void {
   }
 }
 
-/** Command line for Jupyter Notebook 6 (NotebookApp) or 7 (ServerApp). */
-export function notebookArgs(jupyter: Pick<PreparedJupyter, "notebookMajor">, root: string, o: StartOptions, token: string, isRoot: boolean): string[] {
+/**
+ * Command line for Jupyter Notebook 6 (NotebookApp) or 7 (ServerApp). The token is not on it:
+ * any local user can read a command line (ps), so it goes in the environment (JUPYTER_TOKEN),
+ * which only our own user can read.
+ */
+export function notebookArgs(jupyter: Pick<PreparedJupyter, "notebookMajor">, root: string, o: StartOptions, isRoot: boolean): string[] {
   const app = jupyter.notebookMajor >= 7 ? "ServerApp" : "NotebookApp";
   const args = [
-    "-m", "notebook",
     app === "ServerApp" ? `--ServerApp.root_dir=${root}` : `--NotebookApp.notebook_dir=${root}`,
     `--${app}.ip=${o.ip}`,
     `--${app}.port=${o.port}`,
     `--${app}.port_retries=0`, // the URL we print must be the one that is served
-    `--${app}.token=${token}`,
     "--MappingKernelManager.default_kernel_name=tslab", // new notebooks get TypeScript too
   ];
   if (!o.browser) args.push("--no-browser");
@@ -71,18 +72,46 @@ export function notebookArgs(jupyter: Pick<PreparedJupyter, "notebookMajor">, ro
   return args;
 }
 
+/**
+ * Python runs Jupyter after asking Linux to send it SIGTERM when we die (prctl PDEATHSIG), so that
+ * not even a `kill -9` of this process leaves Jupyter and its kernels running.
+ */
+export function pythonArgs(notebookArgs: string[]): string[] {
+  const launcher = [
+    "import ctypes, ctypes.util, runpy, signal, sys",
+    "try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').prctl(1, int(signal.SIGTERM))",
+    "except Exception: pass",
+    "sys.argv = ['jupyter-notebook'] + sys.argv[1:]",
+    "runpy.run_module('notebook', run_name='__main__', alter_sys=True)",
+  ].join("\n");
+  return ["-c", launcher, ...notebookArgs];
+}
+
 function urlFor(o: StartOptions, token: string): string {
   const host = o.ip === "0.0.0.0" || o.ip === "::" || o.ip === "" ? "localhost" : o.ip.includes(":") ? `[${o.ip}]` : o.ip;
   return `http://${host}:${o.port}/tree?token=${token}`;
 }
 
-/** Poll until Jupyter answers (or it exits), so "ready" is only printed when it is. */
-async function waitUntilServing(url: string, child: ChildProcess, seconds = 60): Promise<boolean> {
+/** Is something already listening there? (Then Jupyter could not serve, and a probe might find a stranger.) */
+export function portTaken(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", (e: NodeJS.ErrnoException) => resolve(e.code === "EADDRINUSE" || e.code === "EACCES"));
+    server.listen(port, ip === "" ? "0.0.0.0" : ip, () => server.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Poll until *our* Jupyter answers (or it exits): the API with our token says 200 only to us, so a
+ * stranger on the port is never taken for the lessons' server.
+ */
+async function waitUntilServing(o: StartOptions, token: string, child: ChildProcess, seconds = 60): Promise<boolean> {
+  const host = new URL(urlFor(o, token)).host;
   const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
-      const r = await fetch(url, { redirect: "manual" });
-      if (r.status < 500) return true;
+      const r = await fetch(`http://${host}/api/status`, { headers: { Authorization: `token ${token}` }, redirect: "manual" });
+      if (r.status === 200) return true;
     } catch {
       // not listening yet
     }
@@ -91,15 +120,33 @@ async function waitUntilServing(url: string, child: ChildProcess, seconds = 60):
   return false;
 }
 
+/** Jupyter's output, passed through with the token hidden (it logs URLs with ?token=…). */
+function passRedacted(from: NodeJS.ReadableStream, to: NodeJS.WritableStream, token: string): void {
+  let pending = "";
+  from.setEncoding("utf8");
+  from.on("data", (chunk: string) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) to.write(`${line.replaceAll(token, "…")}\n`);
+  });
+  from.on("end", () => pending && to.write(pending.replaceAll(token, "…")));
+}
+
+const USAGE = "usage: npm start [-- --port N] [--ip ADDRESS] [--no-browser] [--no-exercises]";
+
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   let options: StartOptions;
   try {
     options = parseStartArgs(argv);
   } catch (e) {
-    console.error(`start: ${(e as Error).message}\nusage: npm start [-- --port N] [--ip ADDRESS] [--no-browser] [--no-exercises]`);
+    console.error(`start: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const root = packageRoot();
+  if (await portTaken(options.ip, options.port)) {
+    console.error(`start: port ${options.port} on ${options.ip} is already taken (another Jupyter?). Stop that server, or pick another port: npm start -- --port ${options.port + 1}`);
+    return 1;
+  }
   let jupyter: PreparedJupyter;
   try {
     // The one command that installs Jupyter when it is missing (saying so before it does).
@@ -114,18 +161,20 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   log(`starting Jupyter Notebook at ${root}`);
   // Own process group: Ctrl-C reaches only us, and we stop Jupyter with SIGTERM, which shuts its
   // kernels down without Jupyter's interactive "Shutdown this notebook server (y/[n])?" prompt.
-  const child = spawn(jupyter.python, notebookArgs(jupyter, root, options, token, isRoot()), {
+  const child = spawn(jupyter.python, pythonArgs(notebookArgs(jupyter, root, options, isRoot())), {
     cwd: root,
-    env: jupyter.env,
-    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...jupyter.env, JUPYTER_TOKEN: token },
+    stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  passRedacted(child.stdout!, process.stdout, token);
+  passRedacted(child.stderr!, process.stderr, token);
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: stopping Jupyter…`);
+    log(`${why}: stopping Jupyter…`);
     child.kill("SIGTERM");
     // If it hangs, take the whole group down so nothing is left behind.
     setTimeout(() => {
@@ -138,13 +187,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       }
     }, 10_000).unref();
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Ctrl-C, kill, and a closed terminal (SIGHUP) all stop Jupyter and its kernels.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(signal));
+  // npm may die without passing its signal on: a process whose parent is gone stops too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop("npm stopped"), 1000).unref();
 
   const exited = new Promise<number>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 0 : 1))));
-  const url = urlFor(options, token);
-  if (await waitUntilServing(url, child)) {
-    console.log(`\nThe lessons are open in Jupyter at:\n\n    ${url}\n\nPick notebooks/ in the browser; the TypeScript kernel is preselected. Ctrl-C stops Jupyter.\n`);
+  if (await waitUntilServing(options, token, child)) {
+    console.log(`\nThe lessons are open in Jupyter at:\n\n    ${urlFor(options, token)}\n\nPick notebooks/ in the browser; the TypeScript kernel is preselected. Ctrl-C stops Jupyter.\n`);
+  } else if (!stopping) {
+    log("Jupyter did not start serving (see its messages above)");
   }
   const code = await exited;
   if (!stopping && code !== 0) log(`Jupyter exited with code ${code}`);

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { gradedCells } from "../../src/ipynb/nbgrader";
 import { type Cell, type Notebook, sourceText, toSourceLines } from "../../src/ipynb/notebook";
 import { readNotebook } from "../../src/ipynb/read";
-import { REBIND_HELPERS, assembleSubmission, reassignedHelpers } from "../../src/ipynb/submission";
+import { REBIND_HELPERS, assembleSubmission, reassignedHelpers, withoutRebindLine } from "../../src/ipynb/submission";
 import { learnerCopy } from "../../src/tools/exercises";
 
 const lesson = readNotebook(join(__dirname, "..", "fixtures", "exercises", "solved.ipynb"));
@@ -21,7 +21,7 @@ describe("assembleSubmission(lesson, submission)", () => {
     const { notebook, notes } = assembleSubmission(lesson, copy());
     expect(notes).toEqual([]);
     expect(sourceText(byId(notebook, "slope"))).toContain('throw new Error("not implemented: slope");');
-    expect(sourceText(byId(notebook, "slope-check"))).toBe(`${REBIND_HELPERS} ${sourceText(byId(lesson, "slope-check"))}`);
+    expect(sourceText(byId(notebook, "slope-check"))).toBe(`${REBIND_HELPERS}\n${sourceText(byId(lesson, "slope-check"))}`);
     expect(gradedCells(notebook)).toEqual([
       { index: 4, gradeId: "slope-check", points: 2 },
       { index: 7, gradeId: "build-L-check", points: 3 },
@@ -99,5 +99,14 @@ describe("reassignedHelpers(source)", () => {
 
   it("calling, comparing or mentioning a helper in a comment is fine", () => {
     expect(reassignedHelpers('check("x", 1, 1);\nif (checkTrue === undefined) {}\n// check = nothing\nconst checked = 1;')).toEqual([]);
+  });
+});
+
+describe("withoutRebindLine(message, lessonSource)", () => {
+  it("gives compile errors, stack lines and timeouts the numbers of the cell the learner sees", () => {
+    const source = 'L.backward();\ncheck("L", L, 4);';
+    expect(withoutRebindLine("2:1 - Cannot find name 'L'.\n3:12 - Cannot find name 'L'.", source)).toBe("1:1 - Cannot find name 'L'.\n2:12 - Cannot find name 'L'.");
+    expect(withoutRebindLine("evalmachine.<anonymous>:3\nReferenceError: L is not defined", source)).toBe("evalmachine.<anonymous>:2\nReferenceError: L is not defined");
+    expect(withoutRebindLine(`cell 5 timed out after 10 s: ${REBIND_HELPERS.slice(0, 57)}...`, source)).toBe("cell 5 timed out after 10 s: L.backward();");
   });
 });
