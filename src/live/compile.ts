@@ -112,7 +112,7 @@ export function compileCell(source: string): CompiledCell {
       case "ExportNamedDeclaration":
       case "ExportDefaultDeclaration":
       case "ExportAllDeclaration":
-        throw new CellSyntaxError("a notebook cell cannot export (its top-level names are already shared with the cells after it)", node.loc.start.line, node.loc.start.column + 1);
+        throw new CellSyntaxError("a notebook cell cannot export (its top-level names are already shared with the cells after it)", node.loc?.start.line ?? 1, (node.loc?.start.column ?? 0) + 1);
       case "ExpressionStatement":
         if (i === statements.length - 1) {
           edits.push({ start: node.start, end: node.end, text: `return (${text(node.expression)});` });

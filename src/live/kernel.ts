@@ -109,7 +109,7 @@ export class Kernel {
 }
 
 /** Global (indirect) eval: the cell's code sees the scope it is given, never this module's variables. */
-const evaluate: (code: string) => unknown = (0, eval);
+const evaluate = globalThis.eval;
 
 /** An exception as a learner should see it: its name and message, and the line of the cell it came from. */
 export function describeError(e: unknown, file?: string): CellError {

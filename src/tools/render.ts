@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { packageRoot, prepareJupyter } from "./jupyter.js";
+import { buildLiveBundle, writeLiveNotebooks } from "./live-bundle.js";
 import { KATEX_LINK, katexAssets, typesetMath } from "./math.js";
 import { describeFailures, runNotebook, type RunResult } from "./run.js";
 import {
@@ -128,6 +129,9 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     writeAtomic(file, typesetMath(html[i]!));
     written.push(file);
   });
+  // The live page: its runtime and the notebooks it runs (src/tools/live-bundle.ts).
+  written.push(...writeLiveNotebooks(outDir, pages.map((p) => ({ name: p.target.name, file: p.target.file }))));
+  written.push(...(await buildLiveBundle(outDir)));
   return { ok: failures.length === 0, written, failures, seconds: (performance.now() - started) / 1000 };
 }
 

@@ -1,0 +1,142 @@
+/**
+ * `npm run live-bundle [-- --out DIR]` (and the end of `npm run render`): the live page's files
+ * in `<site>/live/`, bundled with rolldown from src/live/:
+ *
+ * - live.js: the one script a lesson page loads (page.ts): Run controls, nothing heavy; a
+ *   classic script, so that opening the page from file:// stays silent;
+ * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
+ *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
+ * - live.css.
+ *
+ * And the notebooks the page runs: `<site>/notebooks/<name>.ipynb` (the lesson, outputs
+ * cleared) and `<site>/exercises/<name>.ipynb` (the learner copy, as `npm run exercises` makes it).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { type Notebook, readNotebook } from "../notebook/ipynb.js";
+import { learnerCopy, serialize } from "./exercises.js";
+import { packageRoot } from "./jupyter.js";
+
+/** Where a lesson page finds its notebooks, relative to the page (the `data-notebook` / `data-exercises` attributes). */
+export const liveNotebookPath = (name: string) => `notebooks/${name}.ipynb`;
+export const liveExercisesPath = (name: string) => `exercises/${name}.ipynb`;
+
+/** Bundle the live runtime into `<outDir>/live/`; returns the files written. */
+export async function buildLiveBundle(outDir: string): Promise<string[]> {
+  const { build } = await import("rolldown");
+  const root = packageRoot();
+  const live = path.join(root, "src", "live");
+  const target = path.join(path.resolve(outDir), "live");
+  const tmp = `${target}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const shims = {
+    "node:crypto": [path.join(live, "shims", "crypto.ts")],
+    "node:fs": [path.join(live, "shims", "unavailable.ts")],
+    tslab: [path.join(live, "shims", "unavailable.ts")],
+  };
+  // Graphviz is 0.47 MB gzipped (WebAssembly inside): its own chunk, fetched once the library
+  // is loaded, instead of a part of the library every lesson waits for.
+  const lazyGraphviz = {
+    name: "lazy-graphviz",
+    resolveId(source: string, importer: string | undefined) {
+      if (source === "@viz-js/viz" && importer && path.resolve(importer) === path.join(root, "src", "viz", "graphviz.ts")) {
+        return path.join(live, "shims", "viz.ts");
+      }
+      return null;
+    },
+  };
+  const common = {
+    plugins: [lazyGraphviz],
+    platform: "browser" as const,
+    logLevel: "silent" as const,
+    tsconfig: path.join(root, "tsconfig.json"),
+    // The library's sources import "./engine.js" for ./engine.ts (TypeScript's nodenext style).
+    resolve: { alias: shims, extensionAlias: { ".js": [".ts", ".js"] } },
+  };
+  try {
+    await build({
+      ...common,
+      input: { worker: path.join(live, "worker.ts") },
+      output: { dir: tmp, format: "esm", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js", minify: true },
+    });
+    await build({
+      ...common,
+      input: path.join(live, "page.ts"),
+      output: { file: path.join(tmp, "live.js"), format: "iife", minify: true },
+    });
+    fs.copyFileSync(path.join(live, "live.css"), path.join(tmp, "live.css"));
+    // Swap the whole folder: a page never loads a worker from one build and chunks from another.
+    const old = `${target}.old-${process.pid}`;
+    if (fs.existsSync(target)) fs.renameSync(target, old);
+    fs.renameSync(tmp, target);
+    fs.rmSync(old, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return listFiles(target);
+}
+
+/**
+ * The notebooks the live page fetches, for each lesson: the lesson with its outputs cleared and
+ * its learner copy. Returns the files written.
+ */
+export function writeLiveNotebooks(outDir: string, lessons: { name: string; file: string }[]): string[] {
+  const written: string[] = [];
+  for (const { name, file } of lessons) {
+    const lesson = readNotebook(file);
+    const files: [string, Notebook][] = [
+      [liveNotebookPath(name), cleared(lesson)],
+      [liveExercisesPath(name), learnerCopy(lesson)],
+    ];
+    for (const [rel, nb] of files) {
+      const to = path.join(outDir, rel);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.writeFileSync(`${to}.tmp-${process.pid}`, serialize(nb));
+      fs.renameSync(`${to}.tmp-${process.pid}`, to);
+      written.push(to);
+    }
+  }
+  return written;
+}
+
+function cleared(nb: Notebook): Notebook {
+  const copy = structuredClone(nb);
+  for (const cell of copy.cells) {
+    if (cell.cell_type !== "code") continue;
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+  return copy;
+}
+
+function listFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  let out: string;
+  try {
+    const { values } = parseArgs({ args: argv, options: { out: { type: "string" } } });
+    out = values.out ?? path.join(packageRoot(), "site");
+  } catch (e) {
+    console.error(`live-bundle: ${(e as Error).message}\nusage: npm run live-bundle [-- --out DIR]`);
+    return 2;
+  }
+  try {
+    const files = await buildLiveBundle(out);
+    console.log(`wrote ${files.length} files into ${path.relative(process.cwd(), path.join(out, "live")) || "."}`);
+    return 0;
+  } catch (e) {
+    console.error(`live-bundle: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main().then((code) => process.exit(code));
+}
