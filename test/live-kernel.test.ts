@@ -121,3 +121,19 @@ describe("the lessons' cells in the kernel (Node)", () => {
     expect(text(8)).toMatch(/^14\.00300000000\d*\n$/);
   });
 });
+
+describe("console.table", () => {
+  test("console.table prints Node's table: left-aligned, (index) column, inspected values", async () => {
+    const { kernel, text } = kernelWith();
+    await kernel.run(0, 'console.table([{ target: 1, prediction: 0.925888016133439 }, { target: -1, prediction: -0.9872152639472693 }]);\nconsole.table({ a: 1, b: "x" })');
+    // What Node 20 prints for the same calls (and tslab shows in Jupyter).
+    const { Console } = await import("node:console");
+    const { Writable } = await import("node:stream");
+    let node = "";
+    const sink = new Writable({ write: (chunk, _e, done) => ((node += chunk), done()) });
+    const c = new Console({ stdout: sink, colorMode: false });
+    c.table([{ target: 1, prediction: 0.925888016133439 }, { target: -1, prediction: -0.9872152639472693 }]);
+    c.table({ a: 1, b: "x" });
+    expect(text(0)).toBe(node);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import { format, inspect } from "node-inspect-extracted";
 import { CellSyntaxError, compileCell, RUNTIME, SCOPE } from "./compile.js";
+import { consoleTable } from "./console-table.js";
 
 export type StreamName = "stdout" | "stderr";
 
@@ -57,7 +58,13 @@ export class Kernel {
     const out = (name: StreamName) => (...args: unknown[]): void => {
       this.sink.stream(this.current, name, `${format(...args)}\n`);
     };
-    return { ...globalThis.console, log: out("stdout"), info: out("stdout"), debug: out("stdout"), warn: out("stderr"), error: out("stderr") };
+    const log = out("stdout");
+    const table = (data: unknown, properties?: readonly string[]): void => {
+      const text = consoleTable(data, properties);
+      if (text === undefined) log(data);
+      else this.sink.stream(this.current, "stdout", `${text}\n`);
+    };
+    return { ...globalThis.console, log, info: log, debug: log, warn: out("stderr"), error: out("stderr"), table };
   }
 
   /** Run one cell; its last expression's value is printed unless it is null or undefined (as tslab does). */
