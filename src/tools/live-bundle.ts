@@ -6,6 +6,7 @@
  *   classic script, so that opening the page from file:// stays silent;
  * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
  *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
+ * - editor.js: CodeMirror for editing cells, loaded on the first edit or run;
  * - live.css.
  *
  * And the notebooks the page runs: `<site>/notebooks/<name>.ipynb` (the lesson, outputs
@@ -64,6 +65,12 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
       ...common,
       input: path.join(live, "page.ts"),
       output: { file: path.join(tmp, "live.js"), format: "iife", minify: true },
+    });
+    // The editor (CodeMirror), loaded by live.js on the first edit or run: one ES module.
+    await build({
+      ...common,
+      input: path.join(live, "editor.ts"),
+      output: { file: path.join(tmp, "editor.js"), format: "esm", minify: true, codeSplitting: false },
     });
     fs.copyFileSync(path.join(live, "live.css"), path.join(tmp, "live.css"));
     // Swap the whole folder: a page never loads a worker from one build and chunks from another.
