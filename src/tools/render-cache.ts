@@ -4,7 +4,7 @@
  *
  * - a run, keyed by everything its outputs can depend on: the notebook's bytes, the built
  *   library (every file in dist/), the lockfile (the exact dependencies), the executor itself
- *   (run_notebook.py) and the cell timeout. Change any of them and the key changes, so a stale
+ *   (run_notebook.py). Change any of them and the key changes, so a stale
  *   entry can never be used for a page: it is simply never looked up again.
  * - the cells' HTML, keyed by the notebook nbconvert is given and the templates.
  *
@@ -50,8 +50,9 @@ export class RenderCache {
     this.environment = dir === null ? "" : sha256(hashTree(path.join(root, "dist")), read(path.join(root, "package-lock.json")), read(path.join(root, "src", "tools", "run_notebook.py")));
   }
 
-  runKey(notebook: string, timeout = 60): string {
-    return sha256("run", this.environment, fs.existsSync(notebook) ? fs.readFileSync(notebook) : `missing ${notebook}`, String(timeout));
+  /** Only successful runs are kept, and a run that succeeded means the same whatever its timeout was. */
+  runKey(notebook: string): string {
+    return sha256("run", this.environment, fs.existsSync(notebook) ? fs.readFileSync(notebook) : `missing ${notebook}`);
   }
 
   getRun(key: string, notebook: string): RunResult | undefined {

@@ -8,7 +8,8 @@
  *    the lockfile and the executor;
  * 2. turn its cells into HTML (nbconvert, notebook_html.py): keyed by the executed notebook;
  * 3. assemble the pages (page.ts: contents, navigation, downloads), typeset math (KaTeX), build
- *    the search index (search.ts), copy the shared assets and the downloadable notebooks.
+ *    the search index (search.ts), copy the shared assets and the downloadable notebooks;
+ * 4. bundle the live runtime (live-bundle.ts), which runs those notebooks in the page.
  * A lesson that fails is named (notebook, cell, message), the render exits non-zero, and the
  * lesson is shown as "not rendered" everywhere: no page of the site links to a missing page.
  * Every file is written to a temporary name and renamed, so the site is never half-written.
@@ -21,6 +22,7 @@ import { formatProblem, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { learnerCopy } from "./exercises.js";
+import { buildLiveBundle } from "./live-bundle.js";
 import { packageRoot, removePendingWrites, shortPath, writeAtomic } from "./files.js";
 import { prepareJupyter } from "./jupyter.js";
 import { katexAssets, typesetMath } from "./math.js";
@@ -173,12 +175,15 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
         sections: sectionsOf(body),
         nav: navFor(rendered, at, siteTitle),
         downloads: { solved: `notebooks/${name}.ipynb`, exercises: `exercises/${name}.ipynb` },
+        // The live page (src/live) runs these notebooks; live.js only adds Run controls until used.
         htmlAttributes: { "data-notebook": `notebooks/${name}.ipynb`, "data-exercises": `exercises/${name}.ipynb` },
+        scripts: ["live/live.js"],
       }),
     );
   });
   write("assets/search-index.js", searchIndexScript(docs));
   for (const [file, content] of siteAssets(root)) write(file, content);
+  written.push(...(await buildLiveBundle(outDir)));
   return { ok: failures.length === 0, written, failures, executed, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -188,7 +193,7 @@ async function executeAll(
   o: RenderOptions & { jobs: number; log: (line: string) => void; outDir: string; cache: RenderCache; executed: string[] },
 ): Promise<(RunResult | Error)[]> {
   const { jobs, log, cache, execute = runNotebook } = o;
-  const keys = targets.map((t) => cache.runKey(t.file, o.timeout));
+  const keys = targets.map((t) => cache.runKey(t.file));
   const todo = targets.filter((t, i) => o.force || !cache.getRun(keys[i]!, t.display));
   const plural = (n: number) => (n === 1 ? "" : "s");
   if (todo.length === 0) log(`rendering ${targets.length} notebook${plural(targets.length)} into ${shortPath(o.outDir)}: nothing changed since the last render`);

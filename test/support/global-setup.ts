@@ -17,7 +17,7 @@ export default function setup(): () => void {
   // Both slow tiers call this; build once per vitest run (npm test has built already, but a
   // single-file run after an edit has not).
   if (!built && !process.env.MICROGRAD_BUILT) {
-    execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: root, stdio: "inherit" });
+    execFileSync(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.json", "tsconfig.site.json"], { cwd: root, stdio: "inherit" });
     built = true;
     process.env.MICROGRAD_BUILT = "1";
   }

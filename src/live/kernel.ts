@@ -1,0 +1,153 @@
+/**
+ * The live page's kernel: runs notebook cells one after another against one shared scope, with
+ * tslab's semantics (see compile.ts), and says what each cell printed, showed and threw.
+ *
+ * It runs wherever it is put: the live page puts it in a Web Worker (worker.ts), so a long cell
+ * never freezes the page and an endless loop can be stopped by ending the worker; the unit tests
+ * run it in Node. Output goes to `sink`; modules come from `modules` (name → loader), and any
+ * other import is an error that names the module.
+ */
+import { format, inspect } from "node-inspect-extracted";
+import { CellSyntaxError, compileCell, RUNTIME, SCOPE } from "./compile.js";
+import { consoleTable } from "./console-table.js";
+
+export type StreamName = "stdout" | "stderr";
+
+export interface KernelSink {
+  stream(cell: number, name: StreamName, text: string): void;
+}
+
+export type ModuleLoaders = Record<string, () => Promise<object>>;
+
+/** What went wrong in a cell, in the cell's own terms. */
+export interface CellError {
+  name: string;
+  message: string;
+  /** Line (from 1) of the cell where it happened, when known. */
+  line?: number;
+  /** Column (from 1), for syntax errors. */
+  column?: number;
+  /** What the learner sees: "Name: message" and the line. */
+  text: string;
+}
+
+export type CellResult = { status: "ok" } | { status: "error"; error: CellError };
+
+export class Kernel {
+  /** Every top-level name the cells declared. A null prototype: `toString` is not a notebook name. */
+  readonly scope: Record<string, unknown> = Object.create(null);
+  private runs = 0;
+  private current = -1;
+  private readonly loaded = new Map<string, Promise<object>>();
+
+  constructor(
+    private readonly modules: ModuleLoaders,
+    private readonly sink: KernelSink,
+  ) {
+    // The cells' `console` (found in the scope before the global one): output under the running cell.
+    Object.defineProperty(this.scope, "console", { value: this.console(), writable: true, enumerable: false });
+  }
+
+  /** The cell whose output is being written (−1 between cells). */
+  get cell(): number {
+    return this.current;
+  }
+
+  /** A console that writes to the running cell, as tslab's does (log/info/debug → stdout, warn/error → stderr). */
+  console(): Console {
+    const out = (name: StreamName) => (...args: unknown[]): void => {
+      this.sink.stream(this.current, name, `${format(...args)}\n`);
+    };
+    const log = out("stdout");
+    const table = (data: unknown, properties?: readonly string[]): void => {
+      const text = consoleTable(data, properties);
+      if (text === undefined) log(data);
+      else this.sink.stream(this.current, "stdout", `${text}\n`);
+    };
+    return { ...globalThis.console, log, info: log, debug: log, warn: out("stderr"), error: out("stderr"), table };
+  }
+
+  /** Run one cell; its last expression's value is printed unless it is null or undefined (as tslab does). */
+  async run(cell: number, source: string): Promise<CellResult> {
+    this.current = cell;
+    const file = `cell${cell}-run${++this.runs}.js`;
+    try {
+      const compiled = compileCell(source);
+      const fn = evaluate(
+        `(function (${SCOPE}, ${RUNTIME}) { with (${SCOPE}) { return (async () => { ${compiled.body}\n})(); } })\n//# sourceURL=${file}`,
+      ) as (scope: object, runtime: object) => Promise<unknown>;
+      const value = await fn(this.scope, this.runtime());
+      if (value != null) this.sink.stream(cell, "stdout", `${format(value)}\n`);
+      return { status: "ok" };
+    } catch (e) {
+      const error = describeError(e, file);
+      this.sink.stream(cell, "stderr", `${error.text}\n`);
+      return { status: "error", error };
+    } finally {
+      this.current = -1;
+    }
+  }
+
+  /** What compiled cells call: importing, and declaring their names in the scope. */
+  private runtime() {
+    return {
+      load: (name: string) => this.load(name),
+      pick: (module: Record<string, unknown>, name: string) => module[name], // type-only names come out undefined, as in TypeScript
+      declare: (scope: Record<string, unknown>, names: string[]) => {
+        for (const n of names) if (!(n in scope)) scope[n] = undefined;
+      },
+    };
+  }
+
+  private load(name: string): Promise<object> {
+    const loader = this.modules[name];
+    if (!loader) {
+      const known = Object.keys(this.modules).map((m) => `"${m}"`).join(", ");
+      return Promise.reject(new Error(`Cannot find module "${name}": the live page provides ${known}. Run this cell in Jupyter (npm start) to import other modules.`));
+    }
+    let module = this.loaded.get(name);
+    if (!module) {
+      module = loader();
+      this.loaded.set(name, module);
+      module.catch(() => this.loaded.delete(name)); // a failed download can be retried
+    }
+    return module;
+  }
+}
+
+/** Global (indirect) eval: the cell's code sees the scope it is given, never this module's variables. */
+const evaluate = globalThis.eval;
+
+/** An exception as a learner should see it: its name and message, and the line of the cell it came from. */
+export function describeError(e: unknown, file?: string): CellError {
+  if (e instanceof CellSyntaxError) {
+    return { name: "SyntaxError", message: e.reason, line: e.line, column: e.column, text: `SyntaxError: ${e.message}` };
+  }
+  if (!(e instanceof Error)) {
+    const text = `Uncaught ${inspect(e)}`;
+    return { name: "Error", message: text, text };
+  }
+  const name = e.name || "Error";
+  const where = file ? lineIn(e, file) : undefined;
+  const head = `${name}: ${e.message}`;
+  return {
+    name,
+    message: e.message,
+    ...where,
+    text: where ? `${head}\n    at line ${where.line} of this cell` : head,
+  };
+}
+
+/** The first stack frame in the cell's code (the cell's lines are the compiled code's lines). */
+function lineIn(e: Error, file: string): { line: number } | undefined {
+  let stack: string | undefined;
+  try {
+    stack = e.stack;
+  } catch {
+    return undefined;
+  }
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // Columns are not reported: line 1 also carries the prologue, and rewritten declarations shift.
+  const m = stack?.match(new RegExp(`${escaped}:(\\d+):\\d+`));
+  return m ? { line: Number(m[1]) } : undefined;
+}

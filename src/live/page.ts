@@ -1,0 +1,627 @@
+/**
+ * The live page: makes a lesson page runnable. This is the only script a lesson page loads; it
+ * adds Run controls and nothing else until a cell is run. Then it starts the worker kernel
+ * (worker.ts, with the compiler and the library), fetches the notebook for the cells' exact
+ * sources, and shows each cell's output in place of the pre-rendered one.
+ *
+ * Reading stays as it was: without JavaScript, and from file:// (where browsers refuse workers
+ * and fetch), this script changes nothing.
+ *
+ * The contract scripts and tests rely on (see docs):
+ * - `#run-all` runs every code cell on load; `#exercise` swaps each solution for the learner's
+ *   stub (the copy `npm run exercises` writes); `#exercise&run-all` does both;
+ * - <html data-live> is "running", then "done" (no cell failed) or "failed";
+ * - each code cell (`.jp-CodeCell[data-cell]`) gets an output element with `data-live-output`,
+ *   `data-cell` and, once it ran, `data-live-status` "ok" or "error"; its Run button carries
+ *   `data-live-run`.
+ */
+import type { FromWorker, ToWorker } from "./protocol.js";
+
+type State = "queued" | "running" | "ok" | "error";
+
+interface NotebookJson {
+  cells: {
+    cell_type: string;
+    source: string | string[];
+    metadata?: { nbgrader?: { solution?: boolean; grade?: boolean; points?: number; grade_id?: string } };
+    outputs?: unknown[];
+    execution_count?: number | null;
+  }[];
+  metadata: Record<string, unknown>;
+}
+
+type EditorModule = typeof import("./editor.js");
+type CellEditor = import("./editor.js").CellEditor;
+
+/** A learner's edit, saved per page, mode and cell; `base` is the hash of the cell it was made on. */
+interface SavedEdit {
+  base: string;
+  text: string;
+}
+
+const here = (document.currentScript as HTMLScriptElement | null)?.src ?? location.href;
+
+function start(): void {
+  const root = document.documentElement;
+  const notebook = root.dataset.notebook;
+  if (!notebook || location.protocol === "file:" || typeof Worker === "undefined") return;
+  const cells = new Map<number, HTMLElement>();
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>(".jp-CodeCell[data-cell]"))) cells.set(Number(el.dataset.cell), el);
+  if (cells.size === 0) return;
+  const flags = new Set(location.hash.replace(/^#/, "").split("&"));
+  const stylesheet = document.createElement("link");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = new URL("live.css", here).href;
+  document.head.append(stylesheet);
+  const page = new LivePage(root, cells, flags.has("exercise"));
+  window.addEventListener("hashchange", () => {
+    const now = new Set(location.hash.replace(/^#/, "").split("&"));
+    if (now.has("exercise") !== flags.has("exercise")) location.reload(); // another notebook: start clean
+    else if (now.has("run-all")) void page.runAll();
+  });
+  if (flags.has("run-all")) void page.runAll();
+}
+
+class LivePage {
+  private worker: Worker | undefined;
+  private sources: Promise<string[]> | undefined;
+  private readonly queue: number[] = [];
+  private running: number | undefined;
+  /** Cells run by the current worker (its scope holds what they declared). */
+  private readonly ran = new Set<number>();
+  private failed = false;
+  private count = 0;
+  private readonly outputs = new Map<number, HTMLElement>();
+  private readonly status: HTMLElement;
+  private readonly score: HTMLElement;
+  /** The notebook the page runs (lesson or learner copy), fetched on first use. */
+  private notebook: Promise<NotebookJson> | undefined;
+  private readonly editors = new Map<number, CellEditor>();
+  private editorsLoading: Promise<void> | undefined;
+  /** The text each cell runs: the notebook's, or the learner's edit. */
+  private readonly texts = new Map<number, string>();
+  private readonly results = new Map<number, "ok" | "error">();
+  /** The text each cell had when it last ran. */
+  private readonly ranText = new Map<number, string>();
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly cells: Map<number, HTMLElement>,
+    private readonly exercise: boolean,
+  ) {
+    [this.status, this.score] = this.toolbar();
+    for (const [index, cell] of cells) this.cellBar(index, cell);
+    if (exercise) void this.showStubs();
+    // An exercise needs an editor; so does a page the learner edited before (show their text).
+    if (exercise || this.savedKeys().length > 0) void this.loadEditors();
+  }
+
+  /** Run every code cell in order; a failing cell does not stop the others (as `npm run check`). */
+  async runAll(): Promise<void> {
+    this.enqueue([...this.cells.keys()].sort((a, b) => a - b));
+  }
+
+  /** Run a cell, after the cells above it that this kernel has not run yet, or that changed since they ran. */
+  runCell(index: number): void {
+    const stale = (i: number) => !this.ran.has(i) || (this.ranText.has(i) && this.ranText.get(i) !== this.currentText(i));
+    const before = [...this.cells.keys()].filter((i) => i < index && stale(i)).sort((a, b) => a - b);
+    this.enqueue([...before, index]);
+  }
+
+  private currentText(index: number): string | undefined {
+    return this.editors.get(index)?.text() ?? this.texts.get(index);
+  }
+
+  stop(): void {
+    if (!this.worker) return;
+    const running = this.running;
+    this.reset();
+    if (running !== undefined) {
+      this.appendText(running, "stderr", "Stopped. The kernel was restarted, so the lesson's variables are gone: run a cell to start again (the cells above it run first).\n");
+      this.finishCell(running, "error");
+    }
+    this.root.dataset.live = "failed";
+    this.say("Stopped: the kernel was restarted.");
+  }
+
+  restart(): void {
+    this.reset();
+    for (const [index] of this.cells) this.setState(index, undefined);
+    delete this.root.dataset.live;
+    this.say("Restarted: a fresh kernel starts with the next run.");
+  }
+
+  private reset(): void {
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.running = undefined;
+    for (const i of this.queue.splice(0)) this.setState(i, undefined);
+    this.ran.clear();
+    this.ranText.clear();
+  }
+
+  private enqueue(indices: number[]): void {
+    if (this.running === undefined && this.queue.length === 0) this.failed = false;
+    for (const i of indices) {
+      if (this.queue.includes(i) || this.running === i) continue;
+      this.queue.push(i);
+      this.setState(i, "queued");
+    }
+    this.root.dataset.live = "running";
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.running !== undefined) return;
+    const next = this.queue.shift();
+    if (next === undefined) {
+      this.root.dataset.live = this.failed ? "failed" : "done";
+      this.say(this.failed ? "Finished, with errors: see the cells marked error." : "All cells ran.");
+      return;
+    }
+    this.running = next;
+    this.setState(next, "running");
+    this.say(`Running cell ${next}…`);
+    this.clearOutput(next);
+    let source: string;
+    try {
+      source = await this.sourceOf(next);
+    } catch (e) {
+      this.appendText(next, "stderr", `${(e as Error).message}\n`);
+      this.running = undefined;
+      this.finishCell(next, "error");
+      return this.pump();
+    }
+    if (this.running !== next) return; // stopped while the notebook loaded
+    this.ranText.set(next, source);
+    const message: ToWorker = { type: "run", cell: next, source };
+    this.kernel().postMessage(message);
+  }
+
+  private kernel(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" });
+    worker.addEventListener("message", (e: MessageEvent<FromWorker>) => this.receive(e.data));
+    worker.addEventListener("error", (e) => {
+      e.preventDefault();
+      const cell = this.running;
+      if (cell === undefined) return;
+      this.appendText(cell, "stderr", `The live kernel failed: ${e.message || "it could not be loaded"}\n`);
+      this.reset();
+      this.finishCell(cell, "error");
+      void this.pump();
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private receive(m: FromWorker): void {
+    switch (m.type) {
+      case "stream":
+        if (m.cell >= 0) this.appendText(m.cell, m.name, m.text);
+        break;
+      case "display":
+        this.display(m.cell, m.kind, m.markup, m.id);
+        break;
+      case "done":
+        if (m.cell !== this.running) return;
+        this.running = undefined;
+        this.ran.add(m.cell);
+        this.finishCell(m.cell, m.status);
+        void this.pump();
+        break;
+    }
+  }
+
+  private finishCell(index: number, status: "ok" | "error"): void {
+    if (status === "error") this.failed = true;
+    this.results.set(index, status);
+    void this.updateScore();
+    this.output(index).dataset.liveStatus = status;
+    this.setState(index, status);
+    const prompt = this.cells.get(index)?.querySelector(".jp-InputPrompt");
+    if (prompt) prompt.textContent = `In [${++this.count}]:`;
+  }
+
+  private loadNotebook(): Promise<NotebookJson> {
+    this.notebook ??= this.fetchNotebook(this.exercise ? "exercises" : "notebook");
+    this.notebook.catch(() => (this.notebook = undefined)); // try again on the next run
+    return this.notebook;
+  }
+
+  private loadSources(): Promise<string[]> {
+    this.sources ??= this.loadNotebook().then((nb) => nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)));
+    this.sources.catch(() => (this.sources = undefined));
+    return this.sources;
+  }
+
+  /** What a cell runs: the learner's text if they edited it, else the notebook's. */
+  private async sourceOf(index: number): Promise<string> {
+    const base = (await this.loadSources())[index] ?? "";
+    return this.editors.get(index)?.text() ?? this.texts.get(index) ?? this.savedText(index, base) ?? base;
+  }
+
+  // ---- editing: CodeMirror, loaded on the first edit or run --------------------------------
+
+  private loadEditors(): Promise<void> {
+    this.editorsLoading ??= (async () => {
+      const [sources, module] = await Promise.all([
+        this.loadSources(),
+        import(/* @vite-ignore */ new URL("editor.js", here).href) as Promise<EditorModule>,
+      ]);
+      for (const [index, cell] of this.cells) this.attachEditor(module, index, cell, sources[index] ?? "");
+    })();
+    this.editorsLoading.catch((e: unknown) => {
+      this.editorsLoading = undefined;
+      this.say(`The editor could not be loaded: ${(e as Error).message}`);
+    });
+    return this.editorsLoading;
+  }
+
+  private attachEditor(module: EditorModule, index: number, cell: HTMLElement, base: string): void {
+    const host = cell.querySelector<HTMLElement>(".jp-InputArea-editor");
+    if (!host) return;
+    const saved = this.saved(index);
+    let text = base;
+    if (saved && saved.base === hash(base)) text = saved.text;
+    else if (saved) this.staleNotice(index, cell, saved);
+    this.texts.set(index, text);
+    host.replaceChildren();
+    host.classList.add("live-editor");
+    for (const a of ["tabindex", "role", "aria-label"]) host.removeAttribute(a); // the editor itself takes focus now
+    const editor = module.createEditor(host, text, {
+      label: `Code of cell ${index}`,
+      onChange: (t) => this.edited(index, base, t),
+      onRun: () => {
+        this.runCell(index);
+        this.focusNext(index);
+      },
+    });
+    this.editors.set(index, editor);
+    this.markEdited(index, text !== base);
+  }
+
+  private focusNext(index: number): void {
+    const next = [...this.cells.keys()].sort((a, b) => a - b).find((i) => i > index);
+    if (next !== undefined) this.editors.get(next)?.focus();
+  }
+
+  private edited(index: number, base: string, text: string): void {
+    this.texts.set(index, text);
+    const key = this.key(index);
+    try {
+      if (text === base) localStorage.removeItem(key);
+      else localStorage.setItem(key, JSON.stringify({ base: hash(base), text } satisfies SavedEdit));
+    } catch {
+      this.say("Your browser refused to save the edit (storage full or disabled): download the notebook to keep it.");
+    }
+    this.markEdited(index, text !== base);
+  }
+
+  private markEdited(index: number, edited: boolean): void {
+    const cell = this.cells.get(index);
+    cell?.classList.toggle("live-edited", edited);
+    const mark = cell?.querySelector<HTMLElement>(".live-edited-mark");
+    if (mark) mark.hidden = !edited;
+  }
+
+  /** A saved edit made on another version of this cell: kept, and offered, never applied silently. */
+  private staleNotice(index: number, cell: HTMLElement, saved: SavedEdit): void {
+    const note = document.createElement("p");
+    note.className = "live-stale";
+    note.textContent = "You edited this cell on an earlier version of the lesson. Your text is kept in this browser. ";
+    const use = document.createElement("button");
+    use.type = "button";
+    use.textContent = "Use my earlier text";
+    use.addEventListener("click", () => {
+      this.editors.get(index)?.setText(saved.text);
+      note.remove();
+    });
+    note.append(use);
+    cell.querySelector(".live-cell-bar")?.after(note);
+  }
+
+  private async resetCell(index: number): Promise<void> {
+    if (!confirm(`Reset cell ${index} to the lesson's code? Your changes to it will be lost.`)) return;
+    const base = (await this.loadSources())[index] ?? "";
+    localStorage.removeItem(this.key(index));
+    this.editors.get(index)?.setText(base);
+    this.texts.set(index, base);
+    this.markEdited(index, false);
+  }
+
+  private async resetPage(): Promise<void> {
+    if (!confirm("Reset every cell of this page to the lesson's code? All your changes on this page will be lost.")) return;
+    const sources = await this.loadSources();
+    for (const key of this.savedKeys()) localStorage.removeItem(key);
+    for (const [index, editor] of this.editors) editor.setText(sources[index] ?? "");
+    for (const index of this.cells.keys()) {
+      this.texts.set(index, sources[index] ?? "");
+      this.markEdited(index, false);
+    }
+  }
+
+  private key(index: number): string {
+    return `micrograd-ts:${this.exercise ? "exercise" : "lesson"}:${this.root.dataset.notebook}:${index}`;
+  }
+
+  private savedKeys(): string[] {
+    const prefix = this.key(0).replace(/0$/, "");
+    const keys: string[] = [];
+    try {
+      for (let i = 0; i < localStorage.length; i++) {
+        const k = localStorage.key(i);
+        if (k?.startsWith(prefix)) keys.push(k);
+      }
+    } catch {
+      // storage disabled: nothing saved
+    }
+    return keys;
+  }
+
+  private saved(index: number): SavedEdit | undefined {
+    try {
+      const raw = localStorage.getItem(this.key(index));
+      const value = raw ? (JSON.parse(raw) as SavedEdit) : undefined;
+      return typeof value?.text === "string" && typeof value.base === "string" ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private savedText(index: number, base: string): string | undefined {
+    const saved = this.saved(index);
+    return saved && saved.base === hash(base) ? saved.text : undefined;
+  }
+
+  // ---- score and download --------------------------------------------------------------
+
+  /** Points of the check cells that passed in this kernel, out of all (as `npm run check` counts). */
+  private async updateScore(): Promise<void> {
+    let nb: NotebookJson;
+    try {
+      nb = await this.loadNotebook();
+    } catch {
+      return;
+    }
+    let earned = 0;
+    let total = 0;
+    nb.cells.forEach((c, i) => {
+      const g = c.metadata?.nbgrader;
+      if (!g?.grade) return;
+      const points = Number(g.points ?? 0);
+      total += points;
+      if (this.results.get(i) === "ok") earned += points;
+    });
+    if (total === 0) return;
+    this.score.textContent = `${earned}/${total}`;
+    this.score.parentElement!.hidden = false;
+  }
+
+  private async download(): Promise<void> {
+    const nb = structuredClone(await this.loadNotebook());
+    for (const [i, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== "code") continue;
+      const text = await this.sourceOf(i);
+      cell.source = text === "" ? [] : text.split(/(?<=\n)/);
+      cell.outputs = [];
+      cell.execution_count = null;
+    }
+    const name = (this.root.dataset.notebook ?? "lesson.ipynb").split("/").pop()!;
+    const url = URL.createObjectURL(new Blob([`${JSON.stringify(nb, null, 1)}\n`], { type: "application/x-ipynb+json" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  private async fetchNotebook(which: "notebook" | "exercises"): Promise<NotebookJson> {
+    const url = this.root.dataset[which];
+    if (!url) throw new Error(`This page names no ${which} file (data-${which} on <html>).`);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`Could not load ${url}: ${response.status} ${response.statusText}`);
+    return (await response.json()) as NotebookJson;
+  }
+
+  /** Exercise mode: each solution cell shows the learner's stub, and no graded cell shows the lesson's output. */
+  private async showStubs(): Promise<void> {
+    let stubs: string[];
+    let lesson: NotebookJson;
+    try {
+      stubs = await this.loadSources();
+      lesson = await this.fetchNotebook("notebook");
+    } catch (e) {
+      this.say(`Exercise mode is not available: ${(e as Error).message}`);
+      return;
+    }
+    for (const [index, cell] of this.cells) {
+      const grader = lesson.cells[index]?.metadata?.nbgrader;
+      if (!grader?.solution && !grader?.grade) continue;
+      cell.classList.add("live-exercise");
+      const wrapper = cell.querySelector<HTMLElement>(".jp-Cell-outputWrapper");
+      if (wrapper) wrapper.hidden = true;
+      const pre = cell.querySelector<HTMLElement>(".jp-InputArea-editor pre");
+      if (grader.solution && pre && stubs[index] !== undefined) pre.textContent = stubs[index];
+    }
+  }
+
+  private output(index: number): HTMLElement {
+    let out = this.outputs.get(index);
+    if (!out) {
+      out = document.createElement("div");
+      out.className = "live-output";
+      out.dataset.liveOutput = "";
+      out.dataset.cell = String(index);
+      this.cells.get(index)!.append(out);
+      this.outputs.set(index, out);
+    }
+    return out;
+  }
+
+  private clearOutput(index: number): void {
+    const out = this.output(index);
+    out.replaceChildren();
+    delete out.dataset.liveStatus;
+    const wrapper = this.cells.get(index)?.querySelector<HTMLElement>(".jp-Cell-outputWrapper");
+    if (wrapper) wrapper.hidden = true; // the live output replaces the one rendered with the page
+  }
+
+  private appendText(index: number, name: "stdout" | "stderr", text: string): void {
+    const out = this.output(index);
+    const last = out.lastElementChild as HTMLElement | null;
+    if (last?.tagName === "PRE" && last.dataset.stream === name) {
+      last.textContent += text;
+      return;
+    }
+    const pre = document.createElement("pre");
+    pre.className = `live-stream live-${name}`;
+    pre.dataset.stream = name;
+    pre.textContent = text;
+    out.append(pre);
+  }
+
+  private display(index: number, kind: "html" | "svg" | "markdown", markup: string, id?: string): void {
+    const out = this.output(index);
+    let el = id ? out.querySelector<HTMLElement>(`[data-display-id="${id}"]`) : null;
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "live-display";
+      if (id) el.dataset.displayId = id;
+      out.append(el);
+    }
+    if (kind === "markdown") {
+      const pre = document.createElement("pre");
+      pre.textContent = markup;
+      el.replaceChildren(pre);
+    } else {
+      el.innerHTML = markup; // the lesson's own charts and ✓ lines; the page's CSP runs no script in them
+    }
+  }
+
+  private setState(index: number, state: State | undefined): void {
+    const cell = this.cells.get(index);
+    if (!cell) return;
+    if (state) cell.dataset.liveState = state;
+    else delete cell.dataset.liveState;
+    const label = cell.querySelector(".live-cell-status");
+    if (label) label.textContent = state ? { queued: "queued", running: "running…", ok: "done", error: "error" }[state] : "";
+  }
+
+  private say(text: string): void {
+    this.status.textContent = text;
+  }
+
+  private toolbar(): [HTMLElement, HTMLElement] {
+    const bar = document.createElement("div");
+    bar.className = "live-toolbar";
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Run this lesson");
+    const button = (label: string, title: string, action: () => void, data: string) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute(`data-live-${data}`, "");
+      b.addEventListener("click", action);
+      return b;
+    };
+    const mode = document.createElement("a");
+    mode.href = this.exercise ? "#" : "#exercise";
+    mode.textContent = this.exercise ? "Show the solutions" : "Try the exercises";
+    mode.className = "live-mode";
+    const status = document.createElement("span");
+    status.className = "live-status";
+    status.setAttribute("role", "status");
+    status.textContent = this.exercise
+      ? "Exercise mode: each solution is replaced by a stub for you to fill in. Runs in your browser."
+      : "This lesson runs in your browser: press Run on a cell, or Run all.";
+    const scoreLine = document.createElement("span");
+    scoreLine.className = "live-score";
+    scoreLine.hidden = true;
+    scoreLine.textContent = "Score: ";
+    const score = document.createElement("span");
+    score.dataset.liveScore = "";
+    scoreLine.append(score);
+    const download = button("⤓ Download .ipynb", "Download this page as a notebook, with your edits", () => void this.download(), "download");
+    bar.append(
+      button("▶▶ Run all", "Run every code cell, top to bottom", () => void this.runAll(), "run-all"),
+      button("■ Stop", "Stop the running cell (this restarts the kernel)", () => this.stop(), "stop"),
+      button("↻ Restart", "Start again with a fresh kernel", () => this.restart(), "restart"),
+      button("Reset page", "Put back the lesson's code in every cell (asks first)", () => void this.resetPage(), "reset-page"),
+      download,
+      mode,
+      scoreLine,
+      status,
+    );
+    const nav = document.querySelector(".site-nav");
+    if (nav) nav.after(bar);
+    else document.body.prepend(bar);
+    return [status, score];
+  }
+
+  private cellBar(index: number, cell: HTMLElement): void {
+    const bar = document.createElement("div");
+    bar.className = "live-cell-bar";
+    const run = document.createElement("button");
+    run.type = "button";
+    run.textContent = "▶ Run";
+    run.dataset.liveRun = "";
+    run.setAttribute("aria-label", `Run cell ${index} (and the cells above it not run yet)`);
+    run.addEventListener("click", () => {
+      void this.loadEditors();
+      this.runCell(index);
+    });
+    const label = document.createElement("span");
+    label.className = "live-cell-status";
+    const edited = document.createElement("span");
+    edited.className = "live-edited-mark";
+    edited.textContent = "edited";
+    edited.hidden = true;
+    const reset = document.createElement("button");
+    reset.type = "button";
+    reset.textContent = "Reset cell";
+    reset.dataset.liveReset = "";
+    reset.setAttribute("aria-label", `Reset cell ${index} to the lesson's code`);
+    reset.addEventListener("click", () => void this.resetCell(index));
+    bar.append(run, label, edited, reset);
+    cell.prepend(bar);
+    // Before the editor is loaded, the code is a focusable block: clicking it, or Enter on it, opens the editor.
+    const code = cell.querySelector<HTMLElement>(".jp-InputArea-editor");
+    if (code) {
+      code.tabIndex = 0;
+      code.setAttribute("role", "button");
+      code.setAttribute("aria-label", `Edit the code of cell ${index}`);
+      const open = () => {
+        if (this.editors.has(index)) return;
+        void this.loadEditors().then(() => this.editors.get(index)?.focus());
+      };
+      code.addEventListener("click", open);
+      code.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" && !this.editors.has(index)) {
+          e.preventDefault();
+          open();
+        }
+      });
+    }
+  }
+}
+
+/** A short hash of a cell's source (cyrb53): says whether a saved edit was made on this version of the cell. */
+function hash(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();

@@ -1,0 +1,14 @@
+/**
+ * The messages between the live page (page.ts) and its worker kernel (worker.ts).
+ * One cell runs at a time: the page sends `run` and waits for that cell's `done`.
+ */
+import type { CellError, StreamName } from "./kernel.js";
+
+export type ToWorker = { type: "run"; cell: number; source: string };
+
+export type FromWorker =
+  | { type: "stream"; cell: number; name: StreamName; text: string }
+  /** New output, or (with an id seen before) a replacement for that output, as tslab's newDisplay. */
+  | { type: "display"; cell: number; kind: "html" | "svg" | "markdown"; markup: string; id?: string }
+  | { type: "done"; cell: number; status: "ok" }
+  | { type: "done"; cell: number; status: "error"; error: CellError };
