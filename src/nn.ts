@@ -87,8 +87,16 @@ export class Layer extends Module {
     return this.neurons.flatMap((n) => n.parameters());
   }
 
+  /** micrograd's "Layer of [...]", with a run of identical neurons said once: "Layer of [16 × ReLUNeuron(2)]". */
   toString(): string {
-    return `Layer of [${this.neurons.join(", ")}]`;
+    const runs: { text: string; count: number }[] = [];
+    for (const n of this.neurons) {
+      const text = String(n);
+      const last = runs[runs.length - 1];
+      if (last?.text === text) last.count++;
+      else runs.push({ text, count: 1 });
+    }
+    return `Layer of [${runs.map((r) => (r.count === 1 ? r.text : `${r.count} × ${r.text}`)).join(", ")}]`;
   }
 }
 

@@ -39,7 +39,7 @@ export async function benchLive(options: BenchLiveOptions = {}): Promise<BenchLi
   const dir = path.resolve(options.dir ?? path.join(packageRoot(), "site"));
   const runs = options.runs ?? 3;
   const first = pageFile(dir, "01-");
-  const moons = pageFile(dir, "07-");
+  const moons = pageFile(dir, "moons");
   const { chromium } = await import("playwright-core");
   const server = await serveSite({ dir, port: 0 });
   const browser = await chromium.launch({
@@ -108,7 +108,7 @@ export async function benchLive(options: BenchLiveOptions = {}): Promise<BenchLi
 }
 
 function pageFile(dir: string, prefix: string): string {
-  const file = fs.readdirSync(dir).find((f) => f.startsWith(prefix) && f.endsWith(".html"));
+  const file = fs.readdirSync(dir).find((f) => f.includes(prefix) && f.endsWith(".html"));
   if (!file) throw new Error(`${dir} has no ${prefix}….html: run npm run render first`);
   return file;
 }

@@ -1,7 +1,7 @@
 /**
  * Builds dist/tfjs-gradients.js: TensorFlow.js's own gradient rules, as CommonJS.
  *
- * Why: lessons 05 and 08 check our gradients against TF.js (`@tensorflow/tfjs-core` with the
+ * Why: lessons 06 and 09 check our gradients against TF.js (`@tensorflow/tfjs-core` with the
  * CPU backend). tfjs-core's Node entry point registers no gradients (the full `@tensorflow/tfjs`
  * does, but it brings WebGL, layers and converters: hundreds of MB for a few scalars), and the
  * file that registers them, `dist/register_all_gradients.js`, is ES-module source with
@@ -33,7 +33,7 @@ export async function buildTfjsGradients(root = packageRoot()): Promise<string> 
 
 if (require.main === module) {
   buildTfjsGradients().catch((e: unknown) => {
-    console.error(`could not build dist/tfjs-gradients.js (TF.js gradient rules for lessons 05 and 08): ${e instanceof Error ? e.message : e}`);
+    console.error(`could not build dist/tfjs-gradients.js (TF.js gradient rules for lessons 06 and 09): ${e instanceof Error ? e.message : e}`);
     process.exit(1);
   });
 }

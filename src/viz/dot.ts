@@ -8,7 +8,7 @@ export type Rankdir = "LR" | "TB";
 
 /**
  * What a drawing needs from a node. The library's `Value` has it, and so does the `Value`
- * class a learner writes in lessons 02–04: a number, how it was made, and its inputs.
+ * class a learner writes in lessons 02–06: a number, how it was made, and its inputs.
  */
 export interface GraphNode {
   data: number;

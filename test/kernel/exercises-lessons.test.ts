@@ -1,20 +1,25 @@
 /**
  * Every lesson's exercises, end to end: its generated learner copy fails every graded exercise,
- * which proves each check can fail. (That the solved lesson passes every exercise is checked by
- * notebooks.test.ts, from the run it already makes, so each lesson executes once per test run.)
+ * which proves each check can fail; and a plausible wrong answer to every exercise, kept in
+ * test/fixtures/wrong-answers/, fails that exercise's check, which proves the check cannot be
+ * gamed by it. (That the solved lesson passes every exercise is checked by notebooks.test.ts, from
+ * the run it already makes, so each lesson executes once per test run.)
  */
-import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readNotebook } from "../../src/ipynb/read";
-import { formatProblem, gradedCells, validate } from "../../src/ipynb/nbgrader";
+import { formatProblem, gradedCells, isCheckCell, isSolutionCell, nbgraderMeta, validate } from "../../src/ipynb/nbgrader";
 import { formatReport, gradeNotebook } from "../../src/tools/check";
 import { generateExercises } from "../../src/tools/exercises";
+import { type RunResult, runNotebook } from "../../src/tools/run";
+import { readWrongAnswers, rounds, withAnswers } from "../support/wrong-answers";
 
 const ROOT = resolve(__dirname, "..", "..");
 // MICROGRAD_LESSONS points the test at another folder of lessons (to try it on fixtures).
 const LESSONS = resolve(process.env.MICROGRAD_LESSONS ?? join(ROOT, "notebooks"));
+const WRONG_ANSWERS = join(ROOT, "test", "fixtures", "wrong-answers");
 const lessons = readdirSync(LESSONS).filter((f) => f.endsWith(".ipynb")).sort();
 const withExercises = lessons.filter((f) => {
   try {
@@ -48,5 +53,49 @@ describe("the lessons' exercises", () => {
     expect(copy.error, formatReport(copy)).toBeUndefined();
     expect(copy.exercises.map((e) => e.gradeId)).toEqual(gradedCells(readNotebook(join(LESSONS, name))).map((g) => g.gradeId));
     expect(copy.exercises.filter((e) => e.status === "pass").map((e) => e.gradeId), formatReport(copy)).toEqual([]);
+  }, 900_000);
+
+  // One kernel run per round (usually one per lesson): every solution cell holds a wrong answer at once,
+  // so each answer is chosen to break only its own exercise, and each failure must be the check's own
+  // verdict (a CheckError), not a compile error in the fixture or a consequence of an earlier cell.
+  it.each(withExercises)("%s: every exercise rejects its wrong answer in test/fixtures/wrong-answers/", async (name) => {
+    const lesson = readNotebook(join(LESSONS, name));
+    const fixture = join(WRONG_ANSWERS, name.replace(/\.ipynb$/, ".txt"));
+    expect(existsSync(fixture), `no wrong answers for ${name}: write ${fixture}`).toBe(true);
+    const answers = readWrongAnswers(fixture);
+    const solutions = lesson.cells.filter(isSolutionCell).map((c) => String(nbgraderMeta(c)!.grade_id));
+    expect([...new Set(answers.map((a) => a.gradeId))].sort(), "one wrong answer (at least) for every solution cell").toEqual([...solutions].sort());
+
+    for (const [r, round] of rounds(answers).entries()) {
+      // Named like its lesson, as a learner's copy is, so that npm run check finds the lesson.
+      const folder = join(copies, "..", `wrong-${r + 1}`);
+      mkdirSync(folder, { recursive: true });
+      const file = join(folder, name);
+      writeFileSync(file, JSON.stringify(withAnswers(lesson, round), null, 1));
+      let run: RunResult | undefined;
+      const report = await gradeNotebook(file, { timeout: 120, lessonsDir: LESSONS, run: async (f, o) => (run = await runNotebook(f, o)) });
+      expect(report.error, formatReport(report)).toBeUndefined();
+      const status = new Map(run!.cells.map((c) => [c.index, c]));
+      const wrong = new Set(round.map((a) => a.gradeId));
+      // The checks of a solution cell: the check cells after it, up to the next solution cell.
+      let owner: string | undefined;
+      lesson.cells.forEach((cell, index) => {
+        const meta = nbgraderMeta(cell);
+        if (isSolutionCell(cell)) {
+          owner = String(meta!.grade_id);
+          const ran = status.get(index);
+          if (wrong.has(owner)) expect(ran?.status, `round ${r + 1}: the wrong answer for ${owner} must itself run: ${ran?.message}`).toBe("ok");
+        } else if (isCheckCell(cell)) {
+          const e = report.exercises.find((x) => x.gradeId === meta!.grade_id)!;
+          const answer = round.find((a) => a.gradeId === owner);
+          if (answer) {
+            expect(e.status, `round ${r + 1}: ${e.gradeId} passed the wrong answer to ${owner} (${answer.why})`).toBe("fail");
+            expect(e.message, `round ${r + 1}: ${e.gradeId} must fail by its own check`).toMatch(/^CheckError: ✗/);
+          } else {
+            expect(e.status, `round ${r + 1}: ${e.gradeId} (its answer is the lesson's) ${e.message}`).toBe("pass");
+          }
+        }
+      });
+    }
   }, 900_000);
 });

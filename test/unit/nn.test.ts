@@ -71,7 +71,13 @@ describe("forward and activations", () => {
     expect(net.layers[0].neurons.every((n) => n.activation === "relu")).toBe(true);
     expect(net.layers[1].neurons[0].activation).toBe("linear");
     expect(net.output([0.5, -0.5]).op).toBe("+");
-    expect(String(net)).toBe("MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(3)]]");
+    expect(String(net)).toBe("MLP of [Layer of [3 × ReLUNeuron(2)], Layer of [LinearNeuron(3)]]");
+  });
+
+  it("String(new MLP(2, [16, 16, 1], …)) names each layer's neurons once, with their count", () => {
+    const net = new MLP(2, [16, 16, 1], { activation: "relu", linearOutput: true, bias: "zero" });
+    expect(String(net)).toBe("MLP of [Layer of [16 × ReLUNeuron(2)], Layer of [16 × ReLUNeuron(16)], Layer of [LinearNeuron(16)]]");
+    expect(String(new MLP(3, [4, 4, 1]))).toBe("MLP of [Layer of [4 × TanhNeuron(3)], Layer of [4 × TanhNeuron(4)], Layer of [TanhNeuron(4)]]");
   });
 
   it("gradients flow to every parameter and zeroGrad resets them", () => {

@@ -96,7 +96,7 @@ describe("drawGraph", () => {
   });
 });
 
-describe("drawing a learner's own Value class (lessons 02–04)", () => {
+describe("drawing a learner's own Value class (lessons 02–06)", () => {
   // The shape a notebook class has: data, grad, label, op and inputs, nothing of the engine's.
   class NotebookValue {
     grad = 0;
