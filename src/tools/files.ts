@@ -24,11 +24,14 @@ const pending = new Set<string>();
 export function writeAtomic(file: string, content: string | Uint8Array): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   pending.add(tmp);
+  let written = false;
   try {
     fs.writeFileSync(tmp, content);
+    written = true;
     fs.renameSync(tmp, file);
+    written = false;
   } finally {
-    fs.rmSync(tmp, { force: true });
+    if (written) fs.rmSync(tmp, { force: true });
     pending.delete(tmp);
   }
 }

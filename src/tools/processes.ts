@@ -18,6 +18,8 @@ export interface SpawnOptions {
   keepStdout?: boolean;
   /** Called with the child, e.g. to stop it when we are stopped. */
   started?: (child: import("node:child_process").ChildProcess) => void;
+  /** Called with each line the child writes to stderr. */
+  onStderrLine?: (line: string) => void;
 }
 
 /** Run a command to its end and collect what it printed (stderr capped to its last 50 kB). */
@@ -28,10 +30,17 @@ export function spawnCollect(command: string, args: string[], options: SpawnOpti
     options.started?.(child);
     const out: Buffer[] = [];
     let stderr = "";
+    let partial = "";
     child.stdout!.on("data", (d: Buffer) => keepStdout && out.push(d));
     child.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
+      const text = d.toString();
+      stderr += text;
       if (stderr.length > 100_000) stderr = stderr.slice(-50_000);
+      if (options.onStderrLine) {
+        const lines = (partial + text).split("\n");
+        partial = lines.pop() ?? "";
+        lines.forEach(options.onStderrLine);
+      }
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr }));

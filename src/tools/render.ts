@@ -200,10 +200,19 @@ async function executeAll(
   else log(`rendering ${targets.length} notebook${plural(targets.length)} into ${shortPath(o.outDir)}: executing ${todo.length} (${Math.min(jobs, todo.length)} at a time), the rest from the cache`);
   if (todo.length > 0 && !o.execute) prepareJupyter({ log }); // once, before the parallel runs
   let done = 0;
-  return mapLimit(targets, jobs, async (t, i) => {
+  // A progress line every 30 s for a notebook still running, saying what it is doing.
+  const busy = new Map<string, { since: number; phase: string }>();
+  const ticker = setInterval(() => {
+    for (const [name, { since, phase }] of busy) log(`… ${name}: ${phase} (${Math.round((Date.now() - since) / 1000)} s so far)`);
+  }, 30_000);
+  ticker.unref();
+  const outcomes = await mapLimit(targets, jobs, async (t, i) => {
     const cached = o.force ? undefined : cache.getRun(keys[i]!, t.display);
     if (cached) return cached;
-    const outcome = await execute(t.display, { timeout: o.timeout }).catch((e: Error) => e);
+    busy.set(t.display, { since: Date.now(), phase: "starting" });
+    const onPhase = (phase: string) => busy.set(t.display, { since: busy.get(t.display)?.since ?? Date.now(), phase });
+    const outcome = await execute(t.display, { timeout: o.timeout, onPhase }).catch((e: Error) => e);
+    busy.delete(t.display);
     done += 1;
     o.executed.push(t.display);
     if (!(outcome instanceof Error) && outcome.ok) cache.putRun(keys[i]!, outcome);
@@ -211,6 +220,8 @@ async function executeAll(
     log(`[${done}/${todo.length}] ${t.display}: ${outcome instanceof Error || !outcome.ok ? "FAILED" : "ok"}${seconds}`);
     return outcome;
   });
+  clearInterval(ticker);
+  return outcomes;
 }
 
 /** The learner copy offered for download; a lesson whose exercises are broken gets none. */
@@ -273,7 +284,18 @@ async function cellsToHtml(sources: { name: string; notebook: Notebook }[], cach
     const jupyter = prepareJupyter();
     const driver = path.join(packageRoot(), "src", "tools", "notebook_html.py");
     const input = JSON.stringify({ templates, pages: missing.map(({ name, notebook }) => ({ name, notebook })) });
-    const { code, stdout, stderr } = await spawnCollect(jupyter.python, [driver], { env: jupyter.env, input });
+    // nbconvert on huge outputs can take very long: give up with a message that says where.
+    let timer: NodeJS.Timeout | undefined;
+    const limit = 300;
+    const { code, stdout, stderr } = await spawnCollect(jupyter.python, [driver], {
+      env: jupyter.env,
+      input,
+      started: (child) => (timer = setTimeout(() => child.kill("SIGTERM"), limit * 1000)),
+    }).finally(() => clearTimeout(timer));
+    if (code === null || code === 143) {
+      const mb = (Buffer.byteLength(input) / 1048576).toFixed(1);
+      throw new Error(`converting ${missing.map((m) => m.name).join(", ")} to HTML took more than ${limit} s (${mb} MB of notebooks with their outputs): look for very large outputs`);
+    }
     let result: { pages: string[] } | { error: string };
     try {
       result = JSON.parse(stdout) as typeof result;

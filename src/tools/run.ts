@@ -50,6 +50,10 @@ export interface RunOptions {
   continueOnError?: boolean;
   /** The kernel's working directory; default the notebook's folder, as in Jupyter. */
   cwd?: string;
+  /** Seconds the whole notebook may take, kernel start to last output; default 900. */
+  limit?: number;
+  /** Told what the runner is doing as it goes ("running cell 4 of 30"), for progress lines. */
+  onPhase?: (phase: string) => void;
 }
 
 /** How a notebook is executed: runNotebook, or in tests a stand-in that replays a result. */
@@ -65,10 +69,11 @@ const running = new Set<ChildProcess>();
 
 /** Execute a notebook with the tslab kernel and report every code cell. Throws on unreadable input. */
 export async function runNotebook(notebook: string, options: RunOptions = {}): Promise<RunResult> {
-  const { timeout = 60, continueOnError = false } = options;
+  const { timeout = 60, continueOnError = false, limit = 900 } = options;
   if (!Number.isInteger(timeout) || timeout < 1) {
     throw new Error(`timeout must be a whole number of seconds ≥ 1, got ${timeout}`);
   }
+  if (!(limit > 0)) throw new Error(`limit must be a number of seconds > 0, got ${limit}`);
   const file = path.resolve(notebook);
   const nb = readNotebook(notebook);
   const cwd = path.resolve(options.cwd ?? path.dirname(file));
@@ -82,17 +87,34 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
     fs.writeFileSync(input, JSON.stringify(nb));
     const args = [path.join(packageRoot(), ...DRIVER), input, "--out", out, "--timeout", String(timeout), "--cwd", cwd];
     if (continueOnError) args.push("--continue-on-error");
+    let phase = "starting the notebook runner";
+    let overdue = false;
+    let timer: NodeJS.Timeout | undefined;
     const { code, stderr } = await spawnCollect(jupyter.python, args, {
       env: jupyter.env,
       keepStdout: false, // the kernel inherits the runner's stdout
       started: (child) => {
         running.add(child);
         child.on("close", () => running.delete(child));
+        // A whole-notebook limit: a cell timeout alone can't stop a notebook that is slow everywhere.
+        timer = setTimeout(() => {
+          overdue = true;
+          child.kill("SIGTERM"); // the runner shuts its kernel down
+        }, limit * 1000);
       },
-    });
+      onStderrLine: (line) => {
+        if (!line.startsWith("@phase ")) return;
+        phase = line.slice(7);
+        options.onPhase?.(phase);
+      },
+    }).finally(() => clearTimeout(timer));
+    if (overdue) {
+      throw new Error(`${notebook}: stopped after ${limit} s (the limit for a whole notebook) while ${phase}`);
+    }
     const result = readJsonIfValid(out) as DriverResult | undefined;
     if (!result) {
-      throw new Error(`${notebook}: the notebook runner stopped (exit code ${code}) without a result:\n${lastLines(stderr)}`);
+      const log = stderr.split("\n").filter((l) => !l.startsWith("@phase ")).join("\n");
+      throw new Error(`${notebook}: the notebook runner stopped (exit code ${code}) while ${phase}, without a result:\n${lastLines(log)}`);
     }
     if ("error" in result) throw new Error(`${notebook}: ${result.error}`);
     const executed = validateNotebook(result.executed, notebook);

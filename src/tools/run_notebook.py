@@ -93,6 +93,11 @@ def error_text(cell):
     return "\n".join(l for l in lines if not INTERNAL_FRAME.search(l)).strip()
 
 
+def phase(what):
+    """Say what we are doing, for run.ts to name when the notebook takes too long."""
+    print(f"@phase {what}", file=sys.stderr, flush=True)
+
+
 def uncaught_text(cell):
     """The first lines of an 'UncaughtException:' tslab printed under this cell, or None."""
     for out in cell.get("outputs", []):
@@ -130,6 +135,7 @@ async def run(args):
             r["message"] = message
         reports.append(r)
 
+    phase("starting the kernel")
     async with client.async_setup_kernel():
         info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
         if info and "language_info" in info["content"]:
@@ -137,6 +143,7 @@ async def run(args):
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
+            phase(f"running cell {index + 1} of {len(nb.cells)}")
             if stopped:
                 cell.outputs, cell.execution_count = [], None
                 report(index, cell, "not-run", stopped)
@@ -193,6 +200,7 @@ async def run(args):
                 # Let tslab's abort window close so the next cell really runs.
                 await asyncio.sleep(args.pause)
         if not stopped:
+            phase("collecting the last outputs")
             await client.drain()
     for msg in client.stray:
         at = cell_of_msg.get(msg["parent_header"].get("msg_id"))

@@ -166,4 +166,10 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     expect(alive(kernels[0]!)).toBe(false);
     expect(ours().runners).toEqual([]);
   });
+
+  test("a whole-notebook limit stops a notebook that takes too long, naming what it was doing", async () => {
+    await expect(runNotebook(fixture("infinite-loop.ipynb"), { timeout: 120, limit: 8 })).rejects.toThrow(
+      /infinite-loop\.ipynb: stopped after 8 s \(the limit for a whole notebook\) while running cell 2 of 3$/,
+    );
+  });
 });

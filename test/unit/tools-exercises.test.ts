@@ -340,4 +340,15 @@ describe("generateExercises", () => {
     expect(existsSync(join(out, "mixed.ipynb"))).toBe(false);
     expect(existsSync(join(out, "broken.ipynb"))).toBe(false);
   });
+
+  it("a copy that cannot be written is named with the cause, and the other lessons are still copied", () => {
+    // A folder where the copy's temporary file goes: the write fails whoever we are (root ignores
+    // permissions, so EACCES can't be staged here; the error path is the same).
+    mkdirSync(join(out, `.mixed.ipynb.${process.pid}.tmp`, "in-the-way"), { recursive: true });
+    const results = run();
+    expect(actions(results)).toEqual({ "mixed.ipynb": "error", "solved.ipynb": "created" });
+    expect(results[0].detail).toMatch(/^cannot write .*mixed\.ipynb: EISDIR \(/);
+    expect(existsSync(join(out, "solved.ipynb"))).toBe(true);
+    expect(existsSync(join(out, "mixed.ipynb"))).toBe(false);
+  });
 });
