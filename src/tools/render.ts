@@ -53,6 +53,8 @@ export interface RenderOptions {
   log?: (line: string) => void;
   /** How a notebook is executed; default tools/run's runNotebook. Tests pass one that reuses runs. */
   execute?: Executor;
+  /** Aborted when the command is stopped: nothing more is written after the notebooks are stopped. */
+  signal?: AbortSignal;
 }
 
 export interface RenderFailure {
@@ -99,6 +101,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   // 1. Execute what the cache does not have.
   const executed: string[] = [];
   const runs = await executeAll(targets, { ...options, jobs, log, outDir, cache, executed });
+  options.signal?.throwIfAborted();
 
   const failures: RenderFailure[] = [];
   const good = new Map<string, { target: Target; notebook: Notebook }>();
@@ -359,7 +362,7 @@ export function formatRenderResult(result: RenderResult): string {
   return `wrote ${pages} pages in ${result.seconds.toFixed(1)} s (${result.executed.length} notebook(s) executed)`;
 }
 
-export async function main(argv = process.argv.slice(2)): Promise<number> {
+export async function main(argv = process.argv.slice(2), signal?: AbortSignal): Promise<number> {
   let options: RenderOptions;
   try {
     options = parseRenderArgs(argv);
@@ -368,27 +371,30 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   try {
-    const result = await renderSite(options);
+    const result = await renderSite({ ...options, signal });
     (result.ok ? console.log : console.error)(formatRenderResult(result));
     return result.ok ? 0 : 1;
   } catch (e) {
+    if (signal?.aborted) return 130;
     console.error(`render: ${(e as Error).message}`);
     return 1;
   }
 }
 
 /** Stopped (Ctrl-C, kill, a closed terminal): stop the kernels, remove half-written files, exit. */
-function stopOnSignals(): void {
+function stopOnSignals(): AbortSignal {
+  const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
       console.error(`render: ${signal}: stopping the notebook runners and their kernels`);
+      stop.abort(signal);
       removePendingWrites();
       void stopRunningNotebooks().then(() => process.exit(130));
     });
   }
+  return stop.signal;
 }
 
 if (require.main === module) {
-  stopOnSignals();
-  main().then((code) => process.exit(code));
+  main(process.argv.slice(2), stopOnSignals()).then((code) => process.exit(code));
 }

@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageRoot } from "../../src/tools/files";
@@ -50,5 +51,23 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the site in Chromium", () => 
       "01-bad.html: an SVG is 0×0 on screen: <svg width=\"0\" height=\"0\"></svg>",
       "index.html: links to 01-gone.html, which does not exist",
     ]);
+  });
+
+  test("a submission's scripts do not run: inline scripts and event handlers are refused by the page's policy", async () => {
+    const course = path.join(__dirname, "..", "fixtures", "notebooks", "hostile");
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "site-hostile-"));
+    const rendered = await renderSite({ lessonsDir: course, syllabus: path.join(course, "none.md"), outDir, log: () => {} });
+    expect(rendered.failures).toEqual([]);
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on("console", (m) => m.type() === "error" && /Content Security Policy/.test(m.text()) && refused.push(m.text()));
+    await page.goto(pathToFileURL(path.join(outDir, "01-hostile.html")).href, { waitUntil: "load" });
+    await page.waitForTimeout(500);
+    // The markup is there, as the learner wrote it; none of it ran.
+    expect(await page.$$eval("main script", (s) => s.length)).toBeGreaterThanOrEqual(1);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.title()).not.toMatch(/pwned/);
+    expect(refused.length).toBeGreaterThanOrEqual(2); // the inline script and a handler, at least
+    await page.close();
   });
 });

@@ -1,7 +1,7 @@
 /**
  * tools/render: the CLI's failure contract and byte-identical output.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -157,5 +157,42 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(spec.display_name).toBe("TypeScript");
     expect(spec.argv[0]).toBe(path.join(root, "node_modules", ".bin", "tslab"));
     expect(dir).toBe(path.join(root, ".jupyter", "share", "jupyter", "kernels", "tslab"));
+  });
+
+  test.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("%s to npm run render stops the runner and its busy kernel, and leaves no temporary files", async (signal) => {
+    const out = tmp("render-stopped-");
+    const child = spawn(process.execPath, [path.join(root, "dist", "tools", "render.js"), "--out", out, "--timeout", "600", path.join(fixtures, "infinite-loop.ipynb")], { cwd: root, stdio: "ignore" });
+    const processes = () =>
+      spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
+        .stdout.split("\n")
+        .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
+        .filter((m): m is RegExpMatchArray => m !== null)
+        .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+    // render → its runner (python) → the kernel
+    const family = () => {
+      const all = processes();
+      const runners = all.filter((p) => p.ppid === child.pid).map((p) => p.pid);
+      return [...runners, ...all.filter((p) => runners.includes(p.ppid)).map((p) => p.pid)];
+    };
+    let pids: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (pids.length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      pids = family();
+    }
+    expect(pids.length, "the runner and its kernel started").toBeGreaterThanOrEqual(2);
+    // The runner's temporary folder (its notebook and result files), named on its command line.
+    const runDir = /(\/\S*micrograd-run-[^/\s]+)\//.exec(processes().find((p) => p.pid === pids[0])!.args)![1]!;
+    expect(fs.existsSync(runDir)).toBe(true);
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    await new Promise((r) => setTimeout(r, 3000)); // the endless cell is running
+    child.kill(signal);
+    const alive = () => new Set(processes().map((p) => p.pid));
+    const end = Date.now() + 15_000;
+    while (pids.some((p) => alive().has(p)) && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    expect(pids.filter((p) => alive().has(p))).toEqual([]);
+    expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 15_000))])).toBe(130);
+    expect(fs.existsSync(runDir)).toBe(false);
+    expect(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes(".tmp"))).toEqual([]);
   });
 });
