@@ -59,7 +59,7 @@ describe.skipIf(!hasJupyter())("lessons run top to bottom", () => {
     afterAll(async () => {
       await browser?.close();
     });
-    test("renders and shows in Chromium without errors, with visible charts and working links", async () => {
+    test("renders and shows in Chromium without errors, with visible charts and working links; the course-site features hold", async () => {
       const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "lessons-site-"));
       const rendered = await renderSite({ outDir, log: () => {}, execute: (file) => run(file) });
       expect(rendered.failures.map((f) => f.notebook)).toEqual([]);
@@ -76,6 +76,6 @@ describe.skipIf(!hasJupyter())("lessons run top to bottom", () => {
       const mentions = (f: string) => (fs.readFileSync(path.join(dir, f), "utf8").match(/topological/gi) ?? []).length;
       const sortLesson = [...lessons].sort((a, b) => mentions(b) - mentions(a))[0]!;
       expect(course.search[0]?.[1]).toMatch(new RegExp(`^${sortLesson.replace(/\.ipynb$/, "")}\\.html`));
-    });
+    }, 900_000);
   });
 });
