@@ -93,6 +93,10 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
 
   const all = listNotebooks(lessonsDir);
   const targets = options.notebooks?.length ? options.notebooks.map((n) => resolveTarget(n, lessonsDir)) : all;
+  for (const t of targets) {
+    const kernel = kernelOf(t.file);
+    if (kernel !== undefined && kernel !== "tslab") log(`warning: ${t.display} asks for the kernel ${JSON.stringify(kernel)}; it runs with TypeScript (tslab), as every lesson does`);
+  }
   const lessons = siteLessons(all, targets);
   const syllabus = fs.existsSync(syllabusFile) ? fs.readFileSync(syllabusFile, "utf8") : null;
   const siteTitle = syllabusTitle(syllabus);
@@ -233,6 +237,15 @@ function exerciseCopy(target: Target, log: (line: string) => void): string {
   const problems = validate(lesson, { notebook: target.display, role: "lesson" });
   if (problems.length > 0) log(`warning: ${problems.map(formatProblem).join("; ")}`);
   return serializeNotebook(problems.length > 0 ? clearOutputs(lesson) : learnerCopy(lesson, target.name));
+}
+
+/** The kernel a notebook asks for (metadata.kernelspec.name), when it can be read. */
+function kernelOf(file: string): unknown {
+  try {
+    return (readNotebook(file).metadata.kernelspec as { name?: unknown } | undefined)?.name;
+  } catch {
+    return undefined; // the run reports an unreadable notebook
+  }
 }
 
 function failureText(result: RunResult, display: string): string {

@@ -195,4 +195,14 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(fs.existsSync(runDir)).toBe(false);
     expect(fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes(".tmp"))).toEqual([]);
   });
+
+  test("a notebook that asks for another kernel: the render says it runs with TypeScript (tslab)", async () => {
+    const course = tmp("render-python-");
+    const nb = JSON.parse(fs.readFileSync(path.join(fixtures, "smoke.ipynb"), "utf8"));
+    nb.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" };
+    fs.writeFileSync(path.join(course, "01-python.ipynb"), JSON.stringify(nb));
+    const lines: string[] = [];
+    await renderSite({ lessonsDir: course, outDir: tmp("render-python-out-"), cacheDir: null, log: (l) => lines.push(l), execute: () => Promise.reject(new Error("not run here")) });
+    expect(lines).toContainEqual(expect.stringMatching(/^warning: .*01-python\.ipynb asks for the kernel "python3"; it runs with TypeScript \(tslab\), as every lesson does$/));
+  });
 });
