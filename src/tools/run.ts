@@ -88,7 +88,7 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
     const args = [path.join(packageRoot(), ...DRIVER), input, "--out", out, "--timeout", String(timeout), "--cwd", cwd];
     if (continueOnError) args.push("--continue-on-error");
     let phase = "starting the notebook runner";
-    let overdue = false;
+    let overdue: string | undefined; // the phase the limit caught it in
     let timer: NodeJS.Timeout | undefined;
     const { code, stderr } = await spawnCollect(jupyter.python, args, {
       env: jupyter.env,
@@ -98,7 +98,7 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
         child.on("close", () => running.delete(child));
         // A whole-notebook limit: a cell timeout alone can't stop a notebook that is slow everywhere.
         timer = setTimeout(() => {
-          overdue = true;
+          overdue = phase;
           child.kill("SIGTERM"); // the runner shuts its kernel down
         }, limit * 1000);
       },
@@ -108,8 +108,8 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
         options.onPhase?.(phase);
       },
     }).finally(() => clearTimeout(timer));
-    if (overdue) {
-      throw new Error(`${notebook}: stopped after ${limit} s (the limit for a whole notebook) while ${phase}`);
+    if (overdue !== undefined) {
+      throw new Error(`${notebook}: stopped after ${limit} s (the limit for a whole notebook) while ${overdue}`);
     }
     const result = readJsonIfValid(out) as DriverResult | undefined;
     if (!result) {

@@ -208,9 +208,11 @@ async def run(args):
             continue
         n = reports[at]["index"] + 1
         reports[at]["status"] = "error"
+        said = ANSI.sub("", msg["content"].get("text", "")).strip().splitlines()
         reports[at]["message"] = (
             f"cell {n} showed output ({msg['msg_type']}) after it had finished, so the output lands in "
             "another cell or nowhere: something in the cell was not awaited (e.g. a display of a Promise)"
+            + (f"; it said: {said[0][:200]}" if said else "")
         )
     return {"cells": reports, "executed": nb}
 

@@ -47,8 +47,8 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(r.stderr).toContain("Error: boom from cell two");
     expect(r.stdout).toContain("[1/1] test/fixtures/notebooks/second-cell-throws.ipynb: FAILED");
     expect(fs.existsSync(stale)).toBe(false);
-    // Only the index and the shared assets are there, and no temporary files are left behind.
-    expect(fs.readdirSync(out).sort()).toEqual(["assets", "index.html", "katex"]);
+    // Only the index, the shared assets and the live runtime are there, and no temporary files.
+    expect(fs.readdirSync(out).sort()).toEqual(["assets", "index.html", "katex", "live"]);
   });
 
   test("bad arguments and a malformed notebook are reported without a stack trace", async () => {
@@ -81,7 +81,8 @@ describe.skipIf(!hasJupyter())("render", () => {
     for (const f of files) {
       // Only the site's own script files, no CDN, no inline script.
       const scripts = [...page(f).matchAll(/<script([^>]*)>/g)].map((m) => m[1]!.trim());
-      expect(scripts, f).toEqual(['src="assets/theme.js"', 'src="assets/enhance.js" defer']);
+      const live = f === "index.html" ? [] : ['src="live/live.js" defer'];
+      expect(scripts, f).toEqual(['src="assets/theme.js"', 'src="assets/enhance.js" defer', ...live]);
       expect(page(f), f).not.toMatch(/cdnjs|mathjax|require\.js|https?:\/\/[^"]*\.(js|css)/i);
     }
     // The syllabus links lesson 1; lesson 2 is added because the syllabus does not link it.

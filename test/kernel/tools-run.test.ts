@@ -131,9 +131,12 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
   test("an exception thrown by a timer after its cell finished fails the run, naming the error", async () => {
     const r = await runNotebook(fixture("late-throw.ipynb"), { timeout: 30 });
     expect(r.ok).toBe(false);
-    expect(r.cells.map((c) => c.status)).toEqual(["ok", "error"]);
-    expect(r.cells[1]!.message).toMatch(/^UncaughtException: Error: late boom\n/);
-    expect(r.cells[1]!.message).toContain("thrown outside cell 2's own code: by a timer or callback that this or an earlier cell scheduled");
+    // tslab prints it under the cell running when the timer fires: usually the second one, or,
+    // when the second request arrives late (a busy machine), the first, after it finished.
+    const failed = r.cells.filter((c) => c.status === "error");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.message).toMatch(/UncaughtException: Error: late boom/);
+    expect(failed[0]!.message).toMatch(/thrown outside cell 2's own code: by a timer or callback|cell 1 showed output \(stream\) after it had finished/);
   });
 
   test("stopping the runner (SIGTERM) shuts its busy kernel down: no kernel is left spinning", async () => {
