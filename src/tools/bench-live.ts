@@ -10,6 +10,8 @@
  * Targets (issue: live lessons): ≤ 2 MB of JavaScript gzipped before the first output, first
  * output ≤ 2 s after Run, the moons' training ≤ 5 s with no main-thread task over 200 ms.
  */
+import { sourceText } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -115,8 +117,8 @@ function pageFile(dir: string, prefix: string): string {
 
 /** The moons lesson's training cell: the one that calls trainingProgress. */
 async function trainingCell(dir: string, page: string): Promise<number> {
-  const nb = JSON.parse(fs.readFileSync(path.join(dir, "notebooks", page.replace(/\.html$/, ".ipynb")), "utf8"));
-  const index = nb.cells.findIndex((c: any) => c.cell_type === "code" && /trainingProgress\(/.test([c.source].flat().join("")));
+  const nb = readNotebook(path.join(dir, "notebooks", page.replace(/\.html$/, ".ipynb")));
+  const index = nb.cells.findIndex((c) => c.cell_type === "code" && /trainingProgress\(/.test(sourceText(c)));
   if (index < 0) throw new Error(`${page}: no cell calls trainingProgress (the training loop)`);
   return index;
 }

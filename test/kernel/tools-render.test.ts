@@ -10,6 +10,7 @@ import { ensureKernelspec, findJupyter } from "../../src/tools/jupyter";
 import { packageRoot } from "../../src/tools/files";
 import { renderSite } from "../../src/tools/render";
 import { hasJupyter } from "../support/harness";
+import { processes, runnersAndKernels } from "../support/processes";
 
 const root = packageRoot();
 const fixtures = path.join(__dirname, "..", "fixtures", "notebooks");
@@ -163,17 +164,10 @@ describe.skipIf(!hasJupyter())("render", () => {
   test.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("%s to npm run render stops the runner and its busy kernel, and leaves no temporary files", async (signal) => {
     const out = tmp("render-stopped-");
     const child = spawn(process.execPath, [path.join(root, "dist", "tools", "render.js"), "--out", out, "--timeout", "600", path.join(fixtures, "infinite-loop.ipynb")], { cwd: root, stdio: "ignore" });
-    const processes = () =>
-      spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
-        .stdout.split("\n")
-        .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
-        .filter((m): m is RegExpMatchArray => m !== null)
-        .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
     // render → its runner (python) → the kernel
     const family = () => {
-      const all = processes();
-      const runners = all.filter((p) => p.ppid === child.pid).map((p) => p.pid);
-      return [...runners, ...all.filter((p) => runners.includes(p.ppid)).map((p) => p.pid)];
+      const { runners, kernels } = runnersAndKernels(child.pid!);
+      return [...runners, ...kernels];
     };
     let pids: number[] = [];
     const deadline = Date.now() + 60_000;

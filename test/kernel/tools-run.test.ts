@@ -10,6 +10,7 @@ import { prepareJupyter } from "../../src/tools/jupyter";
 import { packageRoot } from "../../src/tools/files";
 import { cellLabel, describeFailures, runNotebook, stopRunningNotebooks } from "../../src/tools/run";
 import { joinLines } from "../../src/ipynb/notebook";
+import { processes, runnersAndKernels } from "../support/processes";
 import { hasJupyter } from "../support/harness";
 
 const fixtures = path.join(__dirname, "..", "fixtures", "notebooks");
@@ -141,18 +142,7 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
 
   test("stopping the runner (SIGTERM) shuts its busy kernel down: no kernel is left spinning", async () => {
     const run = runNotebook(fixture("infinite-loop.ipynb"), { timeout: 120 });
-    const processes = () =>
-      spawnSync("ps", ["-eo", "pid=,ppid=,args="], { encoding: "utf8" })
-        .stdout.split("\n")
-        .map((l) => l.trim().match(/^(\d+)\s+(\d+)\s+(.*)$/))
-        .filter((m): m is RegExpMatchArray => m !== null)
-        .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-    // Our runner is this test process's child; its kernel is the runner's child.
-    const ours = () => {
-      const all = processes();
-      const runners = all.filter((p) => p.ppid === process.pid && p.args.includes("run_notebook.py")).map((p) => p.pid);
-      return { runners, kernels: all.filter((p) => runners.includes(p.ppid) && p.args.includes("tslab")).map((p) => p.pid) };
-    };
+    const ours = () => runnersAndKernels(process.pid); // this test process's runner and its kernel
     const deadline = Date.now() + 60_000;
     let kernels: number[] = [];
     while (kernels.length === 0 && Date.now() < deadline) {
