@@ -137,6 +137,7 @@ async def run(args):
 
     phase("starting the kernel")
     async with client.async_setup_kernel():
+        STARTED.append(client.km)
         info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
         if info and "language_info" in info["content"]:
             nb.metadata["language_info"] = info["content"]["language_info"]
@@ -217,16 +218,50 @@ async def run(args):
     return {"cells": reports, "executed": nb}
 
 
+STARTED = []  # the kernel managers run() started, so that a stop can make sure they are gone
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 async def run_until_stopped(args):
     """run(), ended cleanly when we are stopped: the kernel is shut down, never left spinning."""
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        loop.add_signal_handler(sig, task.cancel)
+    stopped = []
+
+    def stop(sig):
+        stopped.append(sig)
+        task.cancel()
+
+    # nbclient registers its own SIGINT/SIGTERM handlers (they clean its kernel up), which would
+    # replace ours: keep both, theirs first.
+    add_signal_handler = loop.add_signal_handler
+
+    def add_both(sig, callback, *cb_args):
+        if sig not in STOP_SIGNALS:
+            return add_signal_handler(sig, callback, *cb_args)
+
+        def both():
+            callback(*cb_args)
+            stop(sig)
+
+        return add_signal_handler(sig, both)
+
+    loop.add_signal_handler = add_both
+    for sig in STOP_SIGNALS:
+        add_signal_handler(sig, stop, sig)
     try:
         return await run(args)
-    except asyncio.CancelledError:
-        raise ValueError("stopped by a signal: the kernel was shut down")
+    except BaseException as e:
+        if not stopped:
+            raise
+        # nbclient's own clean-up may fail half-way when cancelled: make sure of the kernel here.
+        for km in STARTED:
+            try:
+                if await ensure_async(km.is_alive()):
+                    await ensure_async(km.shutdown_kernel(now=True))
+            except Exception:
+                pass
+        raise ValueError("stopped by a signal: the kernel was shut down") from e
 
 
 def main():

@@ -89,7 +89,7 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     expect(r.cells.map((c) => c.status)).toEqual(["error"]);
     expect(r.cells[0]!.message).toBe(
       "cell 1 showed output (stream) after it had finished, so the output lands in another cell or nowhere: " +
-        "something in the cell was not awaited (e.g. a display of a Promise)",
+        "something in the cell was not awaited (e.g. a display of a Promise); it said: too late",
     );
     expect(stdoutOf(r.executed, 0)).toBe("on time\n");
   });
@@ -151,8 +151,9 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     }
     expect(kernels).toHaveLength(1);
     await new Promise((res) => setTimeout(res, 3000)); // the endless cell is running now
+    const stopped = expect(run).rejects.toThrow(/stopped by a signal: the kernel was shut down/);
     await stopRunningNotebooks();
-    await expect(run).rejects.toThrow(/stopped by a signal: the kernel was shut down/);
+    await stopped;
     const alive = (pid: number) => processes().some((p) => p.pid === pid);
     const end = Date.now() + 15_000;
     while (alive(kernels[0]!) && Date.now() < end) await new Promise((res) => setTimeout(res, 200));
