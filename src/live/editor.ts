@@ -23,6 +23,8 @@ export interface CellEditor {
 
 export interface EditorOptions {
   label: string;
+  /** Focusable and runnable (Shift-Enter), but not editable: the check cells. */
+  readOnly?: boolean;
   onChange(text: string): void;
   /** Shift-Enter: run this cell (and move on). */
   onRun(): void;
@@ -49,7 +51,8 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
           ...defaultKeymap,
           ...historyKeymap,
         ]),
-        EditorView.contentAttributes.of({ "aria-label": options.label }),
+        EditorState.readOnly.of(options.readOnly ?? false),
+        EditorView.contentAttributes.of({ "aria-label": options.label, ...(options.readOnly ? { "aria-readonly": "true" } : {}) }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) options.onChange(u.state.doc.toString());
         }),
