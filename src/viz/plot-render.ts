@@ -70,6 +70,9 @@ export function renderPlot(spec: Plot.PlotOptions, extras: { legend?: LegendItem
     y += legendRow;
   }
   if (legend.length > 0) el.appendChild(legendGroup(legend, spec.marginLeft ?? 60, y + 10));
+  // Plot names its marks' groups with aria-label; ARIA allows a name on a group, not on a bare <g>
+  // (axe reports it as serious). Browsers already expose a named <g> as a group (SVG-AAM): say so.
+  for (const g of Array.from(el.querySelectorAll("g[aria-label]"))) if (!g.hasAttribute("role")) g.setAttribute("role", "group");
   return stableIds(el.outerHTML) + "\n";
 }
 

@@ -183,3 +183,14 @@ describe("derivativeError", () => {
     expect(legendLabels(svg)).toEqual(["forward: (f(x+h) − f(x)) / h", "symmetric: (f(x+h) − f(x−h)) / 2h"]);
   });
 });
+
+describe("renderPlot (through the charts)", () => {
+  it("names each labelled <g> as a group, so that ARIA allows its aria-label (axe: aria-prohibited-attr)", () => {
+    const svgs = [plotFunction(f, { domain: [-5, 5], step: 0.25, tangentAt: 3 }), lossCurve({ loss: [3, 2, 1], accuracy: [0.5, 0.7, 0.9] })];
+    for (const svg of svgs) {
+      const labelled = [...svg.matchAll(/<g\b[^>]*\baria-label="[^"]*"[^>]*>/g)].map((m) => m[0]);
+      expect(labelled.length).toBeGreaterThan(2);
+      for (const g of labelled) expect(g).toMatch(/\brole="group"/);
+    }
+  });
+});
