@@ -681,14 +681,14 @@ class LivePage {
       tryIt.type = "button";
       tryIt.textContent = "Try it yourself";
       tryIt.dataset.liveTry = "";
-      tryIt.setAttribute("aria-label", `Try cell ${index} yourself: replace the solution with a stub to fill in`);
+      tryIt.setAttribute("aria-label", `Try it yourself in cell ${index}: the solution is replaced by a stub to fill in`);
       tryIt.hidden = this.exercise;
       tryIt.addEventListener("click", () => void this.tryIt(index));
       const show = document.createElement("button");
       show.type = "button";
       show.textContent = "Show the solution";
       show.dataset.liveSolution = "";
-      show.setAttribute("aria-label", `Show the lesson's solution in cell ${index} (asks first if you typed an answer)`);
+      show.setAttribute("aria-label", `Show the solution in cell ${index} (asks first if you typed an answer)`);
       show.hidden = !this.exercise;
       show.addEventListener("click", () => void this.showSolution(index));
       bar.append(tryIt, show);
