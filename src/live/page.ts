@@ -309,6 +309,12 @@ class LivePage {
     const check = this.role(index) === "check";
     // A check cell is the lesson's, always: an edit saved for it (by an older page) is not applied.
     const saved = check ? undefined : this.saved(index);
+    if (check && this.saved(index)) {
+      const note = document.createElement("p");
+      note.className = "live-stale";
+      note.textContent = "An edit you made to this check cell earlier is kept in this browser, but not used: check cells run the lesson's code, as npm run check does.";
+      cell.querySelector(".live-cell-bar")?.after(note);
+    }
     let text = base;
     if (saved && saved.base === hash(base)) text = saved.text;
     else if (saved) this.staleNotice(index, cell, saved);

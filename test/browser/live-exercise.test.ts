@@ -108,6 +108,18 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     await page.keyboard.insertText("// nothing to check");
     expect(await editorText(page, checkCell)).toBe(lessonCheck);
 
+    // An edit of a check cell saved by an older page (or planted in localStorage) is kept, said so, and not run.
+    await page.evaluate((c) => {
+      const key = `micrograd-ts:exercise:${document.documentElement.dataset.notebook}:${c}`;
+      localStorage.setItem(key, JSON.stringify({ base: "whatever", text: "// nothing to check" }));
+    }, checkCell);
+    await page.reload();
+    await page.waitForSelector(`[data-cell="${checkCell}"] .cm-content`);
+    expect(await editorText(page, checkCell)).toBe(lessonCheck);
+    expect(await page.$eval(`.jp-CodeCell[data-cell="${checkCell}"] .live-stale`, (el) => el.textContent)).toContain("not used");
+    expect((await runAndWait(page, checkCell)).status).toBe("error");
+    expect(await score(page)).toBe("0/3");
+
     // The right answer, still with the fake check: ✓ and the score rises.
     await replaceCode(page, answer, `var check = (..._a: any[]) => {};\n${solved}`);
     const right = await runAndWait(page, checkCell);
