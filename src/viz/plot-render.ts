@@ -70,9 +70,12 @@ export function renderPlot(spec: Plot.PlotOptions, extras: { legend?: LegendItem
     y += legendRow;
   }
   if (legend.length > 0) el.appendChild(legendGroup(legend, spec.marginLeft ?? 60, y + 10));
-  // Plot names its marks' groups with aria-label; ARIA allows a name on a group, not on a bare <g>
-  // (axe reports it as serious). Browsers already expose a named <g> as a group (SVG-AAM): say so.
-  for (const g of Array.from(el.querySelectorAll("g[aria-label]"))) if (!g.hasAttribute("role")) g.setAttribute("role", "group");
+  // Plot names its marks with aria-label (a <g>, or a lone shape such as the frame's <rect>); ARIA
+  // allows a name only with a role (axe reports it as serious). Browsers expose a named <g> as a
+  // group (SVG-AAM): say so; a named shape is a graphics symbol.
+  for (const node of Array.from(el.querySelectorAll("[aria-label]"))) {
+    if (!node.hasAttribute("role")) node.setAttribute("role", node.tagName.toLowerCase() === "g" ? "group" : "graphics-symbol");
+  }
   return stableIds(el.outerHTML) + "\n";
 }
 

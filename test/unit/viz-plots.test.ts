@@ -185,12 +185,18 @@ describe("derivativeError", () => {
 });
 
 describe("renderPlot (through the charts)", () => {
-  it("names each labelled <g> as a group, so that ARIA allows its aria-label (axe: aria-prohibited-attr)", () => {
-    const svgs = [plotFunction(f, { domain: [-5, 5], step: 0.25, tangentAt: 3 }), lossCurve({ loss: [3, 2, 1], accuracy: [0.5, 0.7, 0.9] })];
+  it("gives each labelled element a role, so that ARIA allows its aria-label (axe: aria-prohibited-attr)", () => {
+    const X = [[0, 0], [1, 1], [0, 1], [1, 0]];
+    const svgs = [
+      plotFunction(f, { domain: [-5, 5], step: 0.25, tangentAt: 3 }),
+      lossCurve({ loss: [3, 2, 1], accuracy: [0.5, 0.7, 0.9] }),
+      decisionBoundary((x) => x[0] - 0.5, X, [-1, 1, -1, 1], { step: 0.25 }),
+    ];
     for (const svg of svgs) {
-      const labelled = [...svg.matchAll(/<g\b[^>]*\baria-label="[^"]*"[^>]*>/g)].map((m) => m[0]);
+      const labelled = [...svg.matchAll(/<(\w+)\b[^>]*\baria-label="[^"]*"[^>]*>/g)];
       expect(labelled.length).toBeGreaterThan(2);
-      for (const g of labelled) expect(g).toMatch(/\brole="group"/);
+      for (const [tag, name] of labelled) expect(tag).toMatch(name === "g" ? /\brole="group"/ : /\brole="graphics-symbol"/);
     }
+    expect(svgs[2]).toMatch(/<rect\b[^>]*aria-label="frame"[^>]*role="graphics-symbol"|<rect\b[^>]*role="graphics-symbol"[^>]*aria-label="frame"/);
   });
 });
