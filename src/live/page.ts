@@ -81,6 +81,8 @@ class LivePage {
   private failed = false;
   private count = 0;
   private readonly outputs = new Map<number, HTMLElement>();
+  /** Makes an output that overflows sideways reachable by keyboard (watched as it grows or the window resizes). */
+  private scrollWatch: ResizeObserver | undefined;
   private readonly status: HTMLElement;
   private readonly score: HTMLElement;
   /** The lesson the page shows (solutions in), fetched on first use: the source of truth for grading. */
@@ -549,6 +551,10 @@ class LivePage {
       out.dataset.cell = String(index);
       this.cells.get(index)!.append(out);
       this.outputs.set(index, out);
+      this.scrollWatch ??= new ResizeObserver((entries) => {
+        for (const e of entries) keyboardScrollable(e.target as HTMLElement, `Output of cell ${(e.target as HTMLElement).dataset.cell}, scrolls sideways`);
+      });
+      this.scrollWatch.observe(out);
     }
     return out;
   }
@@ -733,6 +739,21 @@ class LivePage {
         }
       });
     }
+  }
+}
+
+/**
+ * A box that scrolls sideways (a wide chart or stepper) must be reachable by keyboard to be
+ * scrolled: focusable, as a named region, while it overflows; left alone otherwise.
+ */
+function keyboardScrollable(el: HTMLElement, label: string): void {
+  const overflows = el.scrollWidth > el.clientWidth + 1;
+  if (overflows && !el.hasAttribute("tabindex")) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "region");
+    el.setAttribute("aria-label", label);
+  } else if (!overflows && el.hasAttribute("tabindex")) {
+    for (const a of ["tabindex", "role", "aria-label"]) el.removeAttribute(a);
   }
 }
 

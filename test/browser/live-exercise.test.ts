@@ -26,6 +26,8 @@ const lesson = "01-derivatives";
 const answer = 20; // analytic_grad: gradG
 const checkCell = 21;
 /** The lecture's gradient of g at (2, 3, 4), as one line a learner could type. */
+/** Lessons whose live outputs hold the other widgets: the backward stepper (06), training progress and the decision boundary (08). */
+const chartLessons = ["06-more-operations", "08-moons"];
 const rightReturn = "return [-3 * a ** 2 - 0.5 * a ** -0.5, 3 * Math.cos(3 * b) + 2.5 * b ** 1.5, 1 / c ** 2];";
 
 describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a learner would", () => {
@@ -39,7 +41,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
   beforeAll(async () => {
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), "live-exercise-"));
     fs.mkdirSync(shots, { recursive: true });
-    const rendered = await renderSite({ outDir, notebooks: [lesson], log: () => {} });
+    const rendered = await renderSite({ outDir, notebooks: [lesson, ...chartLessons], log: () => {} });
     expect(rendered.failures).toEqual([]);
     const source = (which: string) => [JSON.parse(fs.readFileSync(path.join(outDir, which, `${lesson}.ipynb`), "utf8")).cells[answer].source].flat().join("");
     solved = source("notebooks");
@@ -54,7 +56,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
   });
 
   /** A fresh context (its own localStorage); dialogs accepted and recorded, page errors recorded. */
-  async function open(hash: string, options: BrowserContextOptions = {}) {
+  async function open(hash: string, options: BrowserContextOptions = {}, name = lesson) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, ...options });
     const page = await context.newPage();
     const dialogs: string[] = [];
@@ -67,7 +69,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     page.on("console", (m) => {
       if (m.type() === "error" && !/favicon\.ico/.test(m.location().url)) problems.push(`console error: ${m.text()}`);
     });
-    await page.goto(`${server.url}${lesson}.html${hash}`);
+    await page.goto(`${server.url}${name}.html${hash}`);
     return { context, page, dialogs, problems };
   }
   const editorText = (page: Page, cell: number) => page.$eval(`[data-cell="${cell}"] .cm-content`, (el) => (el as HTMLElement).innerText);
@@ -85,6 +87,13 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     await page.click(`.jp-CodeCell[data-cell="${cell}"] [data-live-run]`);
     await finished(page, cell);
     return outputOf(page, cell);
+  }
+  async function axeProblems(page: Page, where: string): Promise<string[]> {
+    const { default: AxeBuilder } = await import("@axe-core/playwright");
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+    return results.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${where}: ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} ${n.failureSummary ?? ""}`).join(" | ")}`);
   }
   const score = (page: Page) => page.$eval("[data-live-score]", (el) => el.textContent);
 
@@ -290,6 +299,23 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
       }
       expect(problems).toEqual([]);
       await context.close();
+    }
+    expect(found).toEqual([]);
+  });
+
+  test("axe-core: the stepper, training progress and decision boundary, run live with the editor open, light and dark", async () => {
+    const found: string[] = [];
+    for (const name of chartLessons) {
+      for (const colorScheme of ["light", "dark"] as const) {
+        const { context, page, problems } = await open("#run-all", { colorScheme }, name);
+        await page.waitForFunction(() => ["done", "failed"].includes(document.documentElement.dataset.live ?? ""), null, { timeout: 120_000 });
+        expect(await page.evaluate(() => document.documentElement.dataset.live)).toBe("done");
+        await page.click(".jp-CodeCell[data-cell] .jp-InputArea-editor");
+        await page.waitForSelector(".cm-content");
+        found.push(...(await axeProblems(page, `${name} (${colorScheme})`)));
+        expect(problems).toEqual([]);
+        await context.close();
+      }
     }
     expect(found).toEqual([]);
   });
