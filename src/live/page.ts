@@ -373,6 +373,9 @@ class LivePage {
     if (tryIt && show && solution !== undefined) {
       tryIt.hidden = text !== solution;
       show.hidden = text === solution;
+      // The lesson's output of an answer cell would give the answer away to a learner trying it.
+      const rendered = cell.querySelector<HTMLElement>(".jp-Cell-outputWrapper");
+      if (rendered && text !== solution) rendered.hidden = true;
     }
   }
 

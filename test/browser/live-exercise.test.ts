@@ -145,6 +145,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     const show = `.jp-CodeCell[data-cell="${answer}"] [data-live-solution]`;
     expect(await page.isVisible(tryIt)).toBe(true);
     expect(await page.isVisible(show)).toBe(false);
+    expect(await page.isVisible(`.jp-CodeCell[data-cell="${answer}"] .jp-Cell-outputWrapper`)).toBe(true);
     expect(await page.$(`.jp-CodeCell[data-cell="${checkCell}"] [data-live-try]`)).toBeNull();
 
     await page.click(tryIt);
@@ -153,6 +154,8 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     expect(await editorText(page, answer)).toBe(stub.replace(/\n$/, ""));
     expect(await page.isVisible(show)).toBe(true);
     expect(await page.isVisible(tryIt)).toBe(false);
+    // The lesson's printed answer under the cell is gone too.
+    expect(await page.isVisible(`.jp-CodeCell[data-cell="${answer}"] .jp-Cell-outputWrapper`)).toBe(false);
     // With the stub in place, the check fails as it would in the learner copy.
     expect((await runAndWait(page, checkCell)).status).toBe("error");
 
