@@ -41,6 +41,7 @@ export class CellSyntaxError extends Error {
 /** Names the prologue and the import rewriting use: a cell can't declare them. */
 export const SCOPE = "__scope";
 export const RUNTIME = "__runtime";
+export const BOUND = "__bound";
 
 type Loc = { line: number; column: number };
 type AnyNode = Node & Record<string, any>;
@@ -121,7 +122,7 @@ export function compileCell(source: string): CompiledCell {
     }
   }
   for (const name of declared) {
-    if (name === SCOPE || name === RUNTIME) throw new CellSyntaxError(`${name} is reserved by the live page`, 1, 1);
+    if (name === SCOPE || name === RUNTIME || name === BOUND) throw new CellSyntaxError(`${name} is reserved by the live page`, 1, 1);
   }
 
   let body = js;

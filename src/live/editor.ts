@@ -11,7 +11,8 @@
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { tags as t } from "@lezer/highlight";
 import { EditorState } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
 
@@ -23,10 +24,41 @@ export interface CellEditor {
 
 export interface EditorOptions {
   label: string;
+  /** Focusable and runnable (Shift-Enter), but not editable: the check cells. */
+  readOnly?: boolean;
   onChange(text: string): void;
   /** Shift-Enter: run this cell (and move on). */
   onRun(): void;
 }
+
+/**
+ * Colours from the site's variables (src/site/site.css) and light-dark() pairs, so the editor
+ * follows the page's light or dark mode; each pair reads at 4.5:1 or more on the editor's
+ * background and on the active line's (GitHub's palette).
+ */
+const theme = EditorView.theme({
+  "&": { fontSize: "13px", border: "1px solid var(--line, #d0d7de)", borderRadius: "3px", background: "var(--bg, #fff)", color: "var(--fg, #1f2328)" },
+  "&.cm-focused": { outline: "2px solid var(--accent, #0072b2)" },
+  ".cm-scroller": { fontFamily: "var(--jp-code-font-family, monospace)", lineHeight: "1.4" },
+  ".cm-content": { caretColor: "var(--fg, #1f2328)" },
+  ".cm-cursor, .cm-dropCursor": { borderLeftColor: "var(--fg, #1f2328)" },
+  ".cm-gutters": { background: "var(--panel, #f6f8fa)", color: "var(--muted, #57606a)", borderRight: "1px solid var(--line, #d0d7de)" },
+  ".cm-activeLine": { background: "light-dark(#f3f6f9, #161b22)" },
+  ".cm-activeLineGutter": { background: "light-dark(#e7ecf0, #21262d)", color: "var(--fg, #1f2328)" },
+  "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": { background: "light-dark(#c8ddf6, #264f78)" },
+  "&.cm-focused .cm-matchingBracket": { background: "light-dark(#d6e9d8, #1f4d2c)", outline: "1px solid light-dark(#7fb08a, #3fb950)" },
+  "&.cm-focused .cm-nonmatchingBracket": { background: "light-dark(#ffd8d3, #5a1e1a)" },
+});
+
+const highlightStyle = HighlightStyle.define([
+  { tag: [t.keyword, t.modifier, t.operatorKeyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword], color: "light-dark(#cf222e, #ff7b72)" },
+  { tag: [t.string, t.special(t.string), t.regexp], color: "light-dark(#0a3069, #a5d6ff)" },
+  { tag: [t.number, t.bool, t.null, t.atom], color: "light-dark(#0550ae, #79c0ff)" },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: "light-dark(#57606a, #8b949e)", fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.definition(t.variableName)), t.function(t.propertyName)], color: "light-dark(#6639ba, #d2a8ff)" },
+  { tag: [t.typeName, t.className, t.definition(t.typeName)], color: "light-dark(#953800, #ffa657)" },
+  { tag: t.invalid, color: "light-dark(#82071e, #ffa198)" },
+]);
 
 export function createEditor(parent: HTMLElement, text: string, options: EditorOptions): CellEditor {
   const view = new EditorView({
@@ -41,7 +73,8 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         indentOnInput(),
         bracketMatching(),
         closeBrackets(),
-        syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+        syntaxHighlighting(highlightStyle),
+        EditorView.lineWrapping,
         javascript({ typescript: true }),
         keymap.of([
           { key: "Shift-Enter", run: () => (options.onRun(), true) },
@@ -49,16 +82,12 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
           ...defaultKeymap,
           ...historyKeymap,
         ]),
-        EditorView.contentAttributes.of({ "aria-label": options.label }),
+        EditorState.readOnly.of(options.readOnly ?? false),
+        EditorView.contentAttributes.of({ "aria-label": options.label, ...(options.readOnly ? { "aria-readonly": "true" } : {}) }),
         EditorView.updateListener.of((u) => {
           if (u.docChanged) options.onChange(u.state.doc.toString());
         }),
-        EditorView.theme({
-          "&": { fontSize: "13px", border: "1px solid #cfd8e3", borderRadius: "3px", background: "#fff" },
-          "&.cm-focused": { outline: "2px solid #0b57d0" },
-          ".cm-scroller": { fontFamily: "var(--jp-code-font-family, monospace)", lineHeight: "1.4" },
-          ".cm-gutters": { background: "#f6f8fa", color: "#57606a", borderRight: "1px solid #e1e4e8" },
-        }),
+        theme,
       ],
     }),
   });

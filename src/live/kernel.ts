@@ -8,7 +8,7 @@
  * other import is an error that names the module.
  */
 import { format, inspect } from "node-inspect-extracted";
-import { CellSyntaxError, compileCell, RUNTIME, SCOPE } from "./compile.js";
+import { BOUND, CellSyntaxError, compileCell, RUNTIME, SCOPE } from "./compile.js";
 import { consoleTable } from "./console-table.js";
 
 export type StreamName = "stdout" | "stderr";
@@ -32,6 +32,16 @@ export interface CellError {
 }
 
 export type CellResult = { status: "ok" } | { status: "error"; error: CellError };
+
+export interface RunOptions {
+  /**
+   * Names the cell must see as `module` exports them, whatever earlier cells assigned to them:
+   * for check cells, whose helpers (check, CheckError, …) an answer cell could otherwise replace
+   * with `var check = () => {}`. They are looked up before the notebook's scope, in an object
+   * made for this run, which no other cell can reach.
+   */
+  bind?: { module: string; names: readonly string[] };
+}
 
 export class Kernel {
   /** Every top-level name the cells declared. A null prototype: `toString` is not a notebook name. */
@@ -68,15 +78,17 @@ export class Kernel {
   }
 
   /** Run one cell; its last expression's value is printed unless it is null or undefined (as tslab does). */
-  async run(cell: number, source: string): Promise<CellResult> {
+  async run(cell: number, source: string, options: RunOptions = {}): Promise<CellResult> {
     this.current = cell;
     const file = `cell${cell}-run${++this.runs}.js`;
     try {
       const compiled = compileCell(source);
+      const bound = options.bind ? await this.bound(options.bind) : Object.freeze(Object.create(null));
+      // Both `with` blocks open on line 1, so the cell's lines stay the compiled code's lines.
       const fn = evaluate(
-        `(function (${SCOPE}, ${RUNTIME}) { with (${SCOPE}) { return (async () => { ${compiled.body}\n})(); } })\n//# sourceURL=${file}`,
-      ) as (scope: object, runtime: object) => Promise<unknown>;
-      const value = await fn(this.scope, this.runtime());
+        `(function (${SCOPE}, ${RUNTIME}, ${BOUND}) { with (${SCOPE}) with (${BOUND}) { return (async () => { ${compiled.body}\n})(); } })\n//# sourceURL=${file}`,
+      ) as (scope: object, runtime: object, bound: object) => Promise<unknown>;
+      const value = await fn(this.scope, this.runtime(), bound);
       if (value != null) this.sink.stream(cell, "stdout", `${format(value)}\n`);
       return { status: "ok" };
     } catch (e) {
@@ -86,6 +98,17 @@ export class Kernel {
     } finally {
       this.current = -1;
     }
+  }
+
+  /** A frozen object with `names` taken from the module itself (never from the notebook's scope). */
+  private async bound(bind: NonNullable<RunOptions["bind"]>): Promise<object> {
+    const module = (await this.load(bind.module)) as Record<string, unknown>;
+    const bound: Record<string, unknown> = Object.create(null);
+    for (const name of bind.names) {
+      if (!(name in module)) throw new Error(`"${bind.module}" has no export named ${name}, which this cell must use`);
+      bound[name] = module[name];
+    }
+    return Object.freeze(bound);
   }
 
   /** What compiled cells call: importing, and declaring their names in the scope. */

@@ -14,23 +14,30 @@
  * - each code cell (`.jp-CodeCell[data-cell]`) gets an output element with `data-live-output`,
  *   `data-cell` and, once it ran, `data-live-status` "ok" or "error"; its Run button carries
  *   `data-live-run`.
+ *
+ * Grading in the page is the lesson's, as in `npm run check` (ipynb/submission.ts): a check cell
+ * (`data-exercise="check"`) always runs the lesson's code and can't be edited, it calls the
+ * library's real check helpers whatever an answer cell assigned to them (the worker binds them),
+ * and an answer cell that redefines one is told so.
  */
+import { isCheckCell } from "../ipynb/nbgrader.js";
+import { type Notebook, sourceText } from "../ipynb/notebook.js";
+import { reassignedHelpers, stubbedCell } from "../ipynb/submission.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 type State = "queued" | "running" | "ok" | "error";
 
-interface NotebookJson {
-  cells: {
-    cell_type: string;
-    source: string | string[];
-    metadata?: { nbgrader?: { solution?: boolean; grade?: boolean; points?: number; grade_id?: string } };
-    outputs?: unknown[];
-    execution_count?: number | null;
-  }[];
-  metadata: Record<string, unknown>;
+/** What a code cell is to the exercises, as render marked it (data-exercise). */
+type Role = "answer" | "check" | undefined;
+
+/** The lesson's code of each cell, and the learner's stub of each answer cell. */
+interface Texts {
+  lesson: string[];
+  stubs: Map<number, string>;
 }
 
 type EditorModule = typeof import("./editor.js");
+type MarkdownModule = typeof import("./markdown.js");
 type CellEditor = import("./editor.js").CellEditor;
 
 /** A learner's edit, saved per page, mode and cell; `base` is the hash of the cell it was made on. */
@@ -64,7 +71,9 @@ function start(): void {
 
 class LivePage {
   private worker: Worker | undefined;
-  private sources: Promise<string[]> | undefined;
+  private sources: Promise<Texts> | undefined;
+  /** The same, once loaded. */
+  private sourcesNow: Texts | undefined;
   private readonly queue: number[] = [];
   private running: number | undefined;
   /** Cells run by the current worker (its scope holds what they declared). */
@@ -72,10 +81,13 @@ class LivePage {
   private failed = false;
   private count = 0;
   private readonly outputs = new Map<number, HTMLElement>();
+  /** Makes an output that overflows sideways reachable by keyboard (watched as it grows or the window resizes). */
+  private scrollWatch: ResizeObserver | undefined;
   private readonly status: HTMLElement;
   private readonly score: HTMLElement;
-  /** The notebook the page runs (lesson or learner copy), fetched on first use. */
-  private notebook: Promise<NotebookJson> | undefined;
+  /** The lesson the page shows (solutions in), fetched on first use: the source of truth for grading. */
+  private lesson: Promise<Notebook> | undefined;
+  private markdown: Promise<MarkdownModule> | undefined;
   private readonly editors = new Map<number, CellEditor>();
   private editorsLoading: Promise<void> | undefined;
   /** The text each cell runs: the notebook's, or the learner's edit. */
@@ -174,7 +186,9 @@ class LivePage {
     }
     if (this.running !== next) return; // stopped while the notebook loaded
     this.ranText.set(next, source);
-    const message: ToWorker = { type: "run", cell: next, source };
+    const role = this.role(next);
+    if (role === "answer") this.noteReassigned(next, source);
+    const message: ToWorker = { type: "run", cell: next, source, ...(role === "check" ? { check: true } : {}) };
     this.kernel().postMessage(message);
   }
 
@@ -223,33 +237,65 @@ class LivePage {
     if (prompt) prompt.textContent = `In [${++this.count}]:`;
   }
 
-  private loadNotebook(): Promise<NotebookJson> {
-    this.notebook ??= this.fetchNotebook(this.exercise ? "exercises" : "notebook");
-    this.notebook.catch(() => (this.notebook = undefined)); // try again on the next run
-    return this.notebook;
+  private loadLesson(): Promise<Notebook> {
+    this.lesson ??= this.fetchNotebook("notebook");
+    this.lesson.catch(() => (this.lesson = undefined)); // try again on the next run
+    return this.lesson;
   }
 
-  private loadSources(): Promise<string[]> {
-    this.sources ??= this.loadNotebook().then((nb) => nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source)));
+  /** The lesson's code and each answer cell's stub (the learner copy `npm run exercises` writes). */
+  private loadSources(): Promise<Texts> {
+    this.sources ??= this.loadLesson().then((nb) => {
+      const stubs = new Map<number, string>();
+      for (const i of this.cells.keys()) {
+        const cell = nb.cells[i];
+        if (cell && this.role(i) === "answer") stubs.set(i, sourceText(stubbedCell(cell)));
+      }
+      this.sourcesNow = { lesson: nb.cells.map((c) => sourceText(c)), stubs };
+      return this.sourcesNow;
+    });
     this.sources.catch(() => (this.sources = undefined));
     return this.sources;
   }
 
-  /** What a cell runs: the learner's text if they edited it, else the notebook's. */
+  private role(index: number): Role {
+    const role = this.cells.get(index)?.dataset.exercise;
+    return role === "answer" || role === "check" ? role : undefined;
+  }
+
+  /** The text a cell starts from in this mode: the stub of an answer cell in exercise mode, else the lesson's. */
+  private baseOf(texts: Texts, index: number): string {
+    return (this.exercise ? texts.stubs.get(index) : undefined) ?? texts.lesson[index] ?? "";
+  }
+
+  /** What a cell runs: a check cell always the lesson's code; any other the learner's text if they edited it. */
   private async sourceOf(index: number): Promise<string> {
-    const base = (await this.loadSources())[index] ?? "";
+    const texts = await this.loadSources();
+    if (this.role(index) === "check") return texts.lesson[index] ?? "";
+    const base = this.baseOf(texts, index);
     return this.editors.get(index)?.text() ?? this.texts.get(index) ?? this.savedText(index, base) ?? base;
+  }
+
+  /** An answer cell that assigns to check, checkGrads, … is told that the checks won't use its version. */
+  private noteReassigned(index: number, source: string): void {
+    const names = reassignedHelpers(source);
+    if (names.length === 0) return;
+    const note = document.createElement("p");
+    note.className = "live-note";
+    note.dataset.liveNote = "reassigned";
+    note.textContent = `This cell redefines ${names.join(", ")}, which the check cells use: they call the real ${names.length === 1 ? "one" : "ones"} from micrograd-ts, so this changes no grade.`;
+    this.output(index).append(note);
   }
 
   // ---- editing: CodeMirror, loaded on the first edit or run --------------------------------
 
   private loadEditors(): Promise<void> {
     this.editorsLoading ??= (async () => {
-      const [sources, module] = await Promise.all([
+      const [texts, module] = await Promise.all([
         this.loadSources(),
         import(/* @vite-ignore */ new URL("editor.js", here).href) as Promise<EditorModule>,
       ]);
-      for (const [index, cell] of this.cells) this.attachEditor(module, index, cell, sources[index] ?? "");
+      for (const [index, cell] of this.cells) this.attachEditor(module, index, cell, texts);
     })();
     this.editorsLoading.catch((e: unknown) => {
       this.editorsLoading = undefined;
@@ -258,10 +304,19 @@ class LivePage {
     return this.editorsLoading;
   }
 
-  private attachEditor(module: EditorModule, index: number, cell: HTMLElement, base: string): void {
+  private attachEditor(module: EditorModule, index: number, cell: HTMLElement, texts: Texts): void {
     const host = cell.querySelector<HTMLElement>(".jp-InputArea-editor");
     if (!host) return;
-    const saved = this.saved(index);
+    const base = this.baseOf(texts, index);
+    const check = this.role(index) === "check";
+    // A check cell is the lesson's, always: an edit saved for it (by an older page) is not applied.
+    const saved = check ? undefined : this.saved(index);
+    if (check && this.saved(index)) {
+      const note = document.createElement("p");
+      note.className = "live-stale";
+      note.textContent = "An edit you made to this check cell earlier is kept in this browser, but not used: check cells run the lesson's code, as npm run check does.";
+      cell.querySelector(".live-cell-bar")?.after(note);
+    }
     let text = base;
     if (saved && saved.base === hash(base)) text = saved.text;
     else if (saved) this.staleNotice(index, cell, saved);
@@ -270,7 +325,8 @@ class LivePage {
     host.classList.add("live-editor");
     for (const a of ["tabindex", "role", "aria-label"]) host.removeAttribute(a); // the editor itself takes focus now
     const editor = module.createEditor(host, text, {
-      label: `Code of cell ${index}`,
+      label: check ? `Code of check cell ${index} (read-only: checks run the lesson's code)` : `Code of cell ${index}`,
+      readOnly: check,
       onChange: (t) => this.edited(index, base, t),
       onRun: () => {
         this.runCell(index);
@@ -278,7 +334,7 @@ class LivePage {
       },
     });
     this.editors.set(index, editor);
-    this.markEdited(index, text !== base);
+    this.markEdited(index, text, base);
   }
 
   private focusNext(index: number): void {
@@ -287,6 +343,7 @@ class LivePage {
   }
 
   private edited(index: number, base: string, text: string): void {
+    if (this.role(index) === "check") return;
     this.texts.set(index, text);
     const key = this.key(index);
     try {
@@ -295,14 +352,55 @@ class LivePage {
     } catch {
       this.say("Your browser refused to save the edit (storage full or disabled): download the notebook to keep it.");
     }
-    this.markEdited(index, text !== base);
+    this.markEdited(index, text, base);
   }
 
-  private markEdited(index: number, edited: boolean): void {
+  /** The edited mark, and on an answer cell the one of "try it yourself" / "show the solution" that applies. */
+  private markEdited(index: number, text: string, base: string): void {
     const cell = this.cells.get(index);
-    cell?.classList.toggle("live-edited", edited);
-    const mark = cell?.querySelector<HTMLElement>(".live-edited-mark");
-    if (mark) mark.hidden = !edited;
+    if (!cell) return;
+    const edited = text !== base;
+    cell.classList.toggle("live-edited", edited);
+    const mark = cell.querySelector<HTMLElement>(".live-edited-mark");
+    const stub = this.sourcesNow?.stubs.get(index);
+    const solution = this.sourcesNow?.lesson[index];
+    if (mark) {
+      mark.hidden = !edited;
+      mark.textContent = text === stub ? "your turn: the stub" : text === solution ? "the solution" : "edited";
+    }
+    const tryIt = cell.querySelector<HTMLElement>("[data-live-try]");
+    const show = cell.querySelector<HTMLElement>("[data-live-solution]");
+    if (tryIt && show && solution !== undefined) {
+      tryIt.hidden = text !== solution;
+      show.hidden = text === solution;
+      // The lesson's output of an answer cell would give the answer away to a learner trying it.
+      const rendered = cell.querySelector<HTMLElement>(".jp-Cell-outputWrapper");
+      if (rendered && text !== solution) rendered.hidden = true;
+    }
+  }
+
+  /** "Try it yourself": the stub in place of the lesson's answer (the answer is one click away). */
+  private async tryIt(index: number): Promise<void> {
+    await this.loadEditors();
+    const stub = (await this.loadSources()).stubs.get(index);
+    const editor = this.editors.get(index);
+    if (stub === undefined || !editor) return;
+    editor.setText(stub);
+    editor.focus();
+    this.say(`Cell ${index}: your turn. Fill in the stub, then run the check cell below it.`);
+  }
+
+  /** "Show the solution": the lesson's answer back, after asking if the learner typed something. */
+  private async showSolution(index: number): Promise<void> {
+    await this.loadEditors();
+    const texts = await this.loadSources();
+    const editor = this.editors.get(index);
+    if (!editor) return;
+    const now = editor.text();
+    const typed = now !== texts.stubs.get(index) && now !== texts.lesson[index];
+    if (typed && !confirm(`Replace your answer in cell ${index} with the lesson's solution? (Ctrl-Z in the cell brings your text back.)`)) return;
+    editor.setText(texts.lesson[index] ?? "");
+    editor.focus();
   }
 
   /** A saved edit made on another version of this cell: kept, and offered, never applied silently. */
@@ -323,21 +421,22 @@ class LivePage {
 
   private async resetCell(index: number): Promise<void> {
     if (!confirm(`Reset cell ${index} to the lesson's code? Your changes to it will be lost.`)) return;
-    const base = (await this.loadSources())[index] ?? "";
+    const base = this.baseOf(await this.loadSources(), index);
     localStorage.removeItem(this.key(index));
     this.editors.get(index)?.setText(base);
     this.texts.set(index, base);
-    this.markEdited(index, false);
+    this.markEdited(index, base, base);
   }
 
   private async resetPage(): Promise<void> {
     if (!confirm("Reset every cell of this page to the lesson's code? All your changes on this page will be lost.")) return;
-    const sources = await this.loadSources();
+    const texts = await this.loadSources();
     for (const key of this.savedKeys()) localStorage.removeItem(key);
-    for (const [index, editor] of this.editors) editor.setText(sources[index] ?? "");
+    for (const [index, editor] of this.editors) editor.setText(this.baseOf(texts, index));
     for (const index of this.cells.keys()) {
-      this.texts.set(index, sources[index] ?? "");
-      this.markEdited(index, false);
+      const base = this.baseOf(texts, index);
+      this.texts.set(index, base);
+      this.markEdited(index, base, base);
     }
   }
 
@@ -378,18 +477,17 @@ class LivePage {
 
   /** Points of the check cells that passed in this kernel, out of all (as `npm run check` counts). */
   private async updateScore(): Promise<void> {
-    let nb: NotebookJson;
+    let nb: Notebook;
     try {
-      nb = await this.loadNotebook();
+      nb = await this.loadLesson();
     } catch {
       return;
     }
     let earned = 0;
     let total = 0;
     nb.cells.forEach((c, i) => {
-      const g = c.metadata?.nbgrader;
-      if (!g?.grade) return;
-      const points = Number(g.points ?? 0);
+      if (!isCheckCell(c)) return;
+      const points = Number((c.metadata.nbgrader as { points?: unknown }).points ?? 0);
       total += points;
       if (this.results.get(i) === "ok") earned += points;
     });
@@ -399,7 +497,8 @@ class LivePage {
   }
 
   private async download(): Promise<void> {
-    const nb = structuredClone(await this.loadNotebook());
+    // The learner copy in exercise mode (it names its lesson for `npm run check`), else the lesson.
+    const nb = structuredClone(await (this.exercise ? this.fetchNotebook("exercises") : this.loadLesson()));
     for (const [i, cell] of nb.cells.entries()) {
       if (cell.cell_type !== "code") continue;
       const text = await this.sourceOf(i);
@@ -418,33 +517,31 @@ class LivePage {
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
-  private async fetchNotebook(which: "notebook" | "exercises"): Promise<NotebookJson> {
+  private async fetchNotebook(which: "notebook" | "exercises"): Promise<Notebook> {
     const url = this.root.dataset[which];
     if (!url) throw new Error(`This page names no ${which} file (data-${which} on <html>).`);
     const response = await fetch(url);
     if (!response.ok) throw new Error(`Could not load ${url}: ${response.status} ${response.statusText}`);
-    return (await response.json()) as NotebookJson;
+    return (await response.json()) as Notebook;
   }
 
   /** Exercise mode: each solution cell shows the learner's stub, and no graded cell shows the lesson's output. */
   private async showStubs(): Promise<void> {
-    let stubs: string[];
-    let lesson: NotebookJson;
+    let texts: Texts;
     try {
-      stubs = await this.loadSources();
-      lesson = await this.fetchNotebook("notebook");
+      texts = await this.loadSources();
     } catch (e) {
       this.say(`Exercise mode is not available: ${(e as Error).message}`);
       return;
     }
     for (const [index, cell] of this.cells) {
-      const grader = lesson.cells[index]?.metadata?.nbgrader;
-      if (!grader?.solution && !grader?.grade) continue;
+      if (!this.role(index)) continue;
       cell.classList.add("live-exercise");
       const wrapper = cell.querySelector<HTMLElement>(".jp-Cell-outputWrapper");
       if (wrapper) wrapper.hidden = true;
       const pre = cell.querySelector<HTMLElement>(".jp-InputArea-editor pre");
-      if (grader.solution && pre && stubs[index] !== undefined) pre.textContent = stubs[index];
+      const stub = texts.stubs.get(index);
+      if (pre && stub !== undefined && !this.editors.has(index)) pre.textContent = stub;
     }
   }
 
@@ -457,6 +554,10 @@ class LivePage {
       out.dataset.cell = String(index);
       this.cells.get(index)!.append(out);
       this.outputs.set(index, out);
+      this.scrollWatch ??= new ResizeObserver((entries) => {
+        for (const e of entries) keyboardScrollable(e.target as HTMLElement, `Output of cell ${(e.target as HTMLElement).dataset.cell}, scrolls sideways`);
+      });
+      this.scrollWatch.observe(out);
     }
     return out;
   }
@@ -493,9 +594,17 @@ class LivePage {
       out.append(el);
     }
     if (kind === "markdown") {
-      const pre = document.createElement("pre");
-      pre.textContent = markup;
-      el.replaceChildren(pre);
+      // Shown as text until the renderer is loaded (it is, the first time, a fetch away).
+      const target = el;
+      target.classList.add("live-markdown");
+      target.textContent = markup;
+      this.markdown ??= import(/* @vite-ignore */ new URL("markdown.js", here).href) as Promise<MarkdownModule>;
+      this.markdown.then(
+        (m) => {
+          if (target.textContent === markup) target.innerHTML = m.markdownToHtml(markup);
+        },
+        () => (this.markdown = undefined), // left as text; try again next time
+      );
     } else {
       el.innerHTML = markup; // the lesson's own charts and ✓ lines; the page's CSP runs no script in them
     }
@@ -536,7 +645,7 @@ class LivePage {
     status.className = "live-status";
     status.setAttribute("role", "status");
     status.textContent = this.exercise
-      ? "Exercise mode: each solution is replaced by a stub for you to fill in. Runs in your browser."
+      ? "Exercise mode: each solution is replaced by a stub for you to fill in; check cells run the lesson's code and can't be edited. Runs in your browser."
       : "This lesson runs in your browser: press Run on a cell, or Run all.";
     const scoreLine = document.createElement("span");
     scoreLine.className = "live-score";
@@ -580,13 +689,40 @@ class LivePage {
     edited.className = "live-edited-mark";
     edited.textContent = "edited";
     edited.hidden = true;
-    const reset = document.createElement("button");
-    reset.type = "button";
-    reset.textContent = "Reset cell";
-    reset.dataset.liveReset = "";
-    reset.setAttribute("aria-label", `Reset cell ${index} to the lesson's code`);
-    reset.addEventListener("click", () => void this.resetCell(index));
-    bar.append(run, label, edited, reset);
+    bar.append(run, label, edited);
+    const role = this.role(index);
+    if (role === "answer") {
+      const tryIt = document.createElement("button");
+      tryIt.type = "button";
+      tryIt.textContent = "Try it yourself";
+      tryIt.dataset.liveTry = "";
+      tryIt.setAttribute("aria-label", `Try it yourself in cell ${index}: the solution is replaced by a stub to fill in`);
+      tryIt.hidden = this.exercise;
+      tryIt.addEventListener("click", () => void this.tryIt(index));
+      const show = document.createElement("button");
+      show.type = "button";
+      show.textContent = "Show the solution";
+      show.dataset.liveSolution = "";
+      show.setAttribute("aria-label", `Show the solution in cell ${index} (asks first if you typed an answer)`);
+      show.hidden = !this.exercise;
+      show.addEventListener("click", () => void this.showSolution(index));
+      bar.append(tryIt, show);
+    }
+    if (role === "check") {
+      const note = document.createElement("span");
+      note.className = "live-check-mark";
+      note.textContent = "check · read-only";
+      note.title = "Check cells run the lesson's code, as `npm run check` does: edits to them would not count.";
+      bar.append(note);
+    } else {
+      const reset = document.createElement("button");
+      reset.type = "button";
+      reset.textContent = "Reset cell";
+      reset.dataset.liveReset = "";
+      reset.setAttribute("aria-label", `Reset cell ${index} to the lesson's code`);
+      reset.addEventListener("click", () => void this.resetCell(index));
+      bar.append(reset);
+    }
     cell.prepend(bar);
     // Before the editor is loaded, the code is a focusable block: clicking it, or Enter on it, opens the editor.
     const code = cell.querySelector<HTMLElement>(".jp-InputArea-editor");
@@ -606,6 +742,21 @@ class LivePage {
         }
       });
     }
+  }
+}
+
+/**
+ * A box that scrolls sideways (a wide chart or stepper) must be reachable by keyboard to be
+ * scrolled: focusable, as a named region, while it overflows; left alone otherwise.
+ */
+function keyboardScrollable(el: HTMLElement, label: string): void {
+  const overflows = el.scrollWidth > el.clientWidth + 1;
+  if (overflows && !el.hasAttribute("tabindex")) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "region");
+    el.setAttribute("aria-label", label);
+  } else if (!overflows && el.hasAttribute("tabindex")) {
+    for (const a of ["tabindex", "role", "aria-label"]) el.removeAttribute(a);
   }
 }
 

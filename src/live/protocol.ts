@@ -4,7 +4,8 @@
  */
 import type { CellError, StreamName } from "./kernel.js";
 
-export type ToWorker = { type: "run"; cell: number; source: string };
+/** `check`: a check cell, run with the real check helpers whatever earlier cells assigned to them. */
+export type ToWorker = { type: "run"; cell: number; source: string; check?: boolean };
 
 export type FromWorker =
   | { type: "stream"; cell: number; name: StreamName; text: string }

@@ -7,6 +7,7 @@
  * TF.js core with its CPU backend and gradient rules (the lessons check gradients against it).
  */
 import type { DisplayBackend, DisplaySink } from "../notebook/display.js";
+import { CHECK_HELPERS } from "../ipynb/submission.js";
 import { Kernel, type ModuleLoaders } from "./kernel.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
@@ -24,9 +25,9 @@ self.addEventListener("unhandledrejection", (e) => {
 
 let queue = Promise.resolve();
 self.addEventListener("message", (e: MessageEvent<ToWorker>) => {
-  const { cell, source } = e.data;
+  const { cell, source, check } = e.data;
   queue = queue.then(async () => {
-    const result = await kernel.run(cell, source);
+    const result = await kernel.run(cell, source, check ? { bind: { module: "micrograd-ts", names: CHECK_HELPERS } } : {});
     post({ type: "done", cell, ...result });
   });
 });

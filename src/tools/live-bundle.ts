@@ -7,6 +7,7 @@
  * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
  *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
  * - editor.js: CodeMirror for editing cells, loaded on the first edit or run;
+ * - markdown.js: marked, for the markdown a cell shows, loaded when a cell first shows some;
  * - live.css.
  *
  * The notebooks the page runs are written by render.ts, which offers them as downloads too:
@@ -65,6 +66,12 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
       ...common,
       input: path.join(live, "editor.ts"),
       output: { file: path.join(tmp, "editor.js"), format: "esm", minify: true, codeSplitting: false },
+    });
+    // Markdown that a cell shows, rendered by live.js when a cell first shows some.
+    await build({
+      ...common,
+      input: path.join(live, "markdown.ts"),
+      output: { file: path.join(tmp, "markdown.js"), format: "esm", minify: true, codeSplitting: false },
     });
     fs.copyFileSync(path.join(live, "live.css"), path.join(tmp, "live.css"));
     // Swap the whole folder: a page never loads a worker from one build and chunks from another.

@@ -18,7 +18,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblem, validate } from "../ipynb/nbgrader.js";
+import { formatProblem, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { learnerCopy } from "./exercises.js";
@@ -277,7 +277,11 @@ function siteLessons(all: Target[], targets: Target[]): Lesson[] {
     .map((t) => ({ name: t.name, title: lessonTitle(t.file, t.name) }));
 }
 
-/** The executed notebook as the page shows it: a title, each code cell's index, nothing that varies run to run. */
+/**
+ * The executed notebook as the page shows it: a title, each code cell's index and exercise role
+ * (the live page offers "try it yourself" on answer cells and keeps check cells read-only),
+ * nothing that varies run to run.
+ */
 function pageNotebook(executed: Notebook, title: string): Notebook {
   const nb = structuredClone(executed);
   nb.metadata = { ...nb.metadata, title };
@@ -286,7 +290,10 @@ function pageNotebook(executed: Notebook, title: string): Notebook {
   nb.cells.forEach((cell, i) => {
     delete cell.metadata.execution;
     delete cell.metadata.ExecuteTime;
-    if (cell.cell_type === "code") cell.metadata.site_cell = i;
+    if (cell.cell_type !== "code") return;
+    cell.metadata.site_cell = i;
+    if (isSolutionCell(cell)) cell.metadata.site_role = "answer";
+    else if (isCheckCell(cell)) cell.metadata.site_role = "check";
   });
   return nb;
 }

@@ -70,19 +70,13 @@ export function renderPlot(spec: Plot.PlotOptions, extras: { legend?: LegendItem
     y += legendRow;
   }
   if (legend.length > 0) el.appendChild(legendGroup(legend, spec.marginLeft ?? 60, y + 10));
-  labelledParts(el);
-  return stableIds(el.outerHTML) + "\n";
-}
-
-/**
- * Plot names its marks with aria-label ("line", "frame", …), but an SVG <g> or shape without a
- * role may not carry one (screen readers and accessibility audits ignore or flag it). A named
- * group becomes role="group", a named shape role="img", so the names are read.
- */
-function labelledParts(svg: Element): void {
-  for (const part of Array.from(svg.querySelectorAll("[aria-label]:not([role])"))) {
-    part.setAttribute("role", part.tagName.toLowerCase() === "g" ? "group" : "img");
+  // Plot names its marks with aria-label (a <g>, or a lone shape such as the frame's <rect>); ARIA
+  // allows a name only with a role (axe reports it as serious). Browsers expose a named <g> as a
+  // group (SVG-AAM): say so; a named shape is a graphics symbol.
+  for (const node of Array.from(el.querySelectorAll("[aria-label]"))) {
+    if (!node.hasAttribute("role")) node.setAttribute("role", node.tagName.toLowerCase() === "g" ? "group" : "graphics-symbol");
   }
+  return stableIds(el.outerHTML) + "\n";
 }
 
 /**

@@ -24,7 +24,7 @@ export function progressView(total: number, p: ProgressPoint | undefined, losses
   return [
     `<div class="mg-progress" style="font:13px/1.5 system-ui,sans-serif;color:#222;max-width:420px">`,
     `<div>${parts.join(" · ")}</div>`,
-    `<div style="background:#e8e8e8;border-radius:3px;height:6px;margin:3px 0 6px" role="progressbar" aria-label="training progress" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}">`,
+    `<div style="background:#e8e8e8;border-radius:3px;height:6px;margin:3px 0 6px" role="progressbar" aria-label="training steps done" aria-valuemin="0" aria-valuemax="${total}" aria-valuenow="${done}">`,
     `<div style="background:#0072B2;border-radius:3px;height:6px;width:${percent}%"></div></div>`,
     chart,
     `</div>`,

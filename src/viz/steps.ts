@@ -177,11 +177,11 @@ function css(id: string, n: number): string {
     `${P} .mg-buttons{display:flex;flex-wrap:wrap;gap:3px}`,
     `${P} .mg-bar label,${P} .mg-bar .off{display:inline-block;cursor:pointer;border:1px solid #bbb;border-radius:4px;padding:1px 8px;background:#fff;user-select:none;font-family:inherit}`,
     `${P} .mg-nav{display:flex;gap:4px}`,
-    `${P} .mg-nav .off{cursor:default;color:#6b6b6b;border-color:#ddd}`,
+    `${P} .mg-nav .off{cursor:default;color:#767676;border-color:#ddd}`,
     `${P} .mg-caption{margin:6px 0 2px;min-height:4.5em}`,
     `${P} .mg-caption ul{margin:2px 0;padding-left:1.4em}`,
     `${P} .mg-caption code{background:#f3f3f3;border-radius:3px;padding:0 3px}`,
-    `${P} .mg-dim{color:#595959}`,
+    `${P} .mg-dim{color:#666}`,
     `${P} .g,${P} .mg-caption>div,${P} .mg-bar .mg-nav>*{display:none}`,
   ];
   for (let k = 0; k < n; k++) {

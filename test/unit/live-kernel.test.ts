@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { describe, expect, test } from "vitest";
 import { CellSyntaxError, compileCell } from "../../src/live/compile";
 import { Kernel, type ModuleLoaders } from "../../src/live/kernel";
+import { CHECK_HELPERS } from "../../src/ipynb/submission";
 
 function kernelWith(modules: ModuleLoaders = {}) {
   const out: { cell: number; name: string; text: string }[] = [];
@@ -100,6 +101,31 @@ describe("Kernel.run", () => {
     const result = await kernel.run(0, 'console.log("never");\nconst = 4;');
     expect(result).toMatchObject({ status: "error", error: { name: "SyntaxError", line: 2, column: 7 } });
     expect(text(0)).toBe("");
+  });
+});
+
+describe("Kernel.run with bind (check cells)", () => {
+  const library = { "micrograd-ts": () => import("../../src/index") };
+  const bind = { module: "micrograd-ts", names: CHECK_HELPERS };
+
+  test("a check cell calls the library's check even after an answer cell ran `var check = () => {}`", async () => {
+    const { kernel, text } = kernelWith(library);
+    await kernel.run(0, 'import { check } from "micrograd-ts";');
+    expect(await kernel.run(1, "var check = (..._a: any[]) => {};\nconst answer = 3;")).toEqual({ status: "ok" });
+    // Unbound, the learner's no-op would pass the check.
+    expect(await kernel.run(2, 'check("answer", answer, 4);')).toEqual({ status: "ok" });
+    const bound = await kernel.run(2, 'check("answer", answer, 4);', { bind });
+    expect(bound).toMatchObject({ status: "error", error: { name: "CheckError" } });
+    expect(text(2, "stderr")).toContain("CheckError");
+    // A right answer passes with the real helper.
+    await kernel.run(1, "const answer = 4;");
+    expect(await kernel.run(3, 'check("answer", answer, 4);', { bind })).toEqual({ status: "ok" });
+  });
+
+  test("a check cell calls the real helpers even when an answer cell froze its own into the scope", async () => {
+    const { kernel } = kernelWith(library);
+    await kernel.run(1, 'Object.defineProperty(__scope, "check", { value: () => {}, writable: false, configurable: false });\nconst answer = 3;');
+    expect(await kernel.run(2, 'check("answer", answer, 4);', { bind })).toMatchObject({ status: "error", error: { name: "CheckError" } });
   });
 });
 

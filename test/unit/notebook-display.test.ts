@@ -45,6 +45,7 @@ describe("outside a kernel", () => {
     const html = p.markup!;
     expect(html).toContain("<b>step 5 of 5</b> · loss 0.8000 · accuracy 100.0%");
     expect(html).toContain('aria-valuenow="5"');
+    expect(html).toMatch(/role="progressbar" aria-label="[^"]+"/); // a progress bar needs a name (axe: aria-progressbar-name)
     expect(html).toContain("width:100.0%");
     expect(html).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*class="mg-series"/);
     expect(p.done()).toBe(html);

@@ -183,3 +183,20 @@ describe("derivativeError", () => {
     expect(legendLabels(svg)).toEqual(["forward: (f(x+h) − f(x)) / h", "symmetric: (f(x+h) − f(x−h)) / 2h"]);
   });
 });
+
+describe("renderPlot (through the charts)", () => {
+  it("gives each labelled element a role, so that ARIA allows its aria-label (axe: aria-prohibited-attr)", () => {
+    const X = [[0, 0], [1, 1], [0, 1], [1, 0]];
+    const svgs = [
+      plotFunction(f, { domain: [-5, 5], step: 0.25, tangentAt: 3 }),
+      lossCurve({ loss: [3, 2, 1], accuracy: [0.5, 0.7, 0.9] }),
+      decisionBoundary((x) => x[0] - 0.5, X, [-1, 1, -1, 1], { step: 0.25 }),
+    ];
+    for (const svg of svgs) {
+      const labelled = [...svg.matchAll(/<(\w+)\b[^>]*\baria-label="[^"]*"[^>]*>/g)];
+      expect(labelled.length).toBeGreaterThan(2);
+      for (const [tag, name] of labelled) expect(tag).toMatch(name === "g" ? /\brole="group"/ : /\brole="graphics-symbol"/);
+    }
+    expect(svgs[2]).toMatch(/<rect\b[^>]*aria-label="frame"[^>]*role="graphics-symbol"|<rect\b[^>]*role="graphics-symbol"[^>]*aria-label="frame"/);
+  });
+});
