@@ -9,6 +9,7 @@ import { describe, expect, test } from "vitest";
 import { prepareJupyter } from "../../src/tools/jupyter";
 import { packageRoot } from "../../src/tools/files";
 import { cellLabel, describeFailures, runNotebook, stopRunningNotebooks } from "../../src/tools/run";
+import { renderSite } from "../../src/tools/render";
 import { joinLines } from "../../src/ipynb/notebook";
 import { processes, runnersAndKernels } from "../support/processes";
 import { hasJupyter } from "../support/harness";
@@ -127,6 +128,20 @@ describe.skipIf(!hasJupyter())("runNotebook", () => {
     const lines = text.split("\n").filter(Boolean);
     expect(lines).toHaveLength(10_000);
     expect(lines.every((line, i) => line === `line ${i + 1}`)).toBe(true);
+    // …and the rendered page shows all of them.
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "ten-thousand-"));
+    const rendered = await renderSite({ notebooks: [fixture("ten-thousand-lines.ipynb")], lessonsDir: fixtures, outDir: out, cacheDir: null, log: () => {}, execute: async () => r });
+    expect(rendered.failures).toEqual([]);
+    const page = fs.readFileSync(path.join(out, "ten-thousand-lines.html"), "utf8");
+    expect((page.match(/line \d+/g) ?? []).length).toBe(10_000);
+    expect(page).toContain("line 10000");
+  });
+
+  test("an awaited show() of a drawing that fails fails its cell (render and check use this run)", async () => {
+    const r = await runNotebook(fixture("awaited-show-fails.ipynb"), { timeout: 60, continueOnError: true });
+    expect(r.ok).toBe(false);
+    expect(r.cells.map((c) => c.status)).toEqual(["ok", "error", "ok"]);
+    expect(r.cells[1]!.message).toMatch(/maxNodes/);
   });
 
   test("an exception thrown by a timer after its cell finished fails the run, naming the error", async () => {
