@@ -13,6 +13,7 @@ import { gradeNotebook } from "../../src/tools/check";
 import { packageRoot } from "../../src/tools/files";
 import { renderSite } from "../../src/tools/render";
 import { serveSite, type Server } from "../../src/tools/serve";
+import { editorText, replaceCode } from "../support/live";
 import { launchBrowser } from "../support/browser";
 import { hasChromium, hasJupyter } from "../support/harness";
 
@@ -41,13 +42,6 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("an exercise in the live page"
     await server?.close();
   });
 
-  const editorText = (page: Page, cell: number) => page.$eval(`[data-cell="${cell}"] .cm-content`, (el) => (el as HTMLElement).innerText);
-  async function replaceCode(page: Page, cell: number, text: string) {
-    await page.click(`[data-cell="${cell}"] .cm-content`);
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(text); // as pasted: CodeMirror's bracket closing would double typed braces
-  }
   async function runAndWait(page: Page, cell: number) {
     await page.click(`.jp-CodeCell[data-cell="${cell}"] [data-live-run]`);
     await page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell);

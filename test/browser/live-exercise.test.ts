@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageRoot } from "../../src/tools/files";
 import { renderSite } from "../../src/tools/render";
 import { serveSite, type Server } from "../../src/tools/serve";
+import { editorText, replaceCode } from "../support/live";
 import { launchBrowser } from "../support/browser";
 import { hasChromium, hasJupyter } from "../support/harness";
 
@@ -71,13 +72,6 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     });
     await page.goto(`${server.url}${name}.html${hash}`);
     return { context, page, dialogs, problems };
-  }
-  const editorText = (page: Page, cell: number) => page.$eval(`[data-cell="${cell}"] .cm-content`, (el) => (el as HTMLElement).innerText);
-  async function replaceCode(page: Page, cell: number, text: string) {
-    await page.click(`[data-cell="${cell}"] .cm-content`);
-    await page.keyboard.press("Control+A");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(text); // as pasted: CodeMirror's bracket closing would double typed braces
   }
   const finished = (page: Page, cell: number) =>
     page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell);
