@@ -7,7 +7,9 @@ import { defineConfig } from "vitest/config";
 // Kernel and browser tiers build dist/ first (notebooks import micrograd-ts from there), so a run
 // after a change in src/ never tests a stale build. Speed targets live in `npm run bench`, never
 // in test timeouts.
-const slow = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ["test/support/global-setup.ts"] };
+// Two files at a time (vitest's default on 2 cores is one): a kernel file spends most of its time
+// waiting for tslab and Jupyter, so two overlap well.
+const slow = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ["test/support/global-setup.ts"], maxWorkers: 2 };
 
 export default defineConfig({
   test: {
