@@ -7,14 +7,15 @@ import { defineConfig } from "vitest/config";
 // Kernel and browser tiers build dist/ first (notebooks import micrograd-ts from there), so a run
 // after a change in src/ never tests a stale build. Speed targets live in `npm run bench`, never
 // in test timeouts.
-// Two files at a time (vitest's default on 2 cores is one): a kernel file spends most of its time
-// waiting for tslab and Jupyter, so two overlap well.
-const slow = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ["test/support/global-setup.ts"], maxWorkers: 2 };
+// Two files at a time in every tier (vitest's default on 2 cores is one): a kernel file spends most
+// of its time waiting for tslab and Jupyter, so two overlap well. Tiers run together must agree.
+const workers = { maxWorkers: 2 };
+const slow = { testTimeout: 180_000, hookTimeout: 300_000, globalSetup: ["test/support/global-setup.ts"], ...workers };
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], ...workers } },
       { test: { name: "kernel", include: ["test/kernel/**/*.test.ts"], ...slow } },
       { test: { name: "browser", include: ["test/browser/**/*.test.ts"], ...slow } },
     ],
