@@ -1,23 +1,37 @@
 /**
  * The autograd engine: a scalar `Value` that remembers how it was computed.
  *
- * Every operation returns `result(forward value, op, input, d(result)/d(input), …)`:
- * the value and its local derivatives sit on one line. `backward()` then only applies
- * the chain rule: it walks the graph from the output back to the leaves and adds
- * `localGrad * result.grad` into each input's `grad`.
+ * Every operation computes its forward value and returns a node that records the op and
+ * its inputs; `backwardStep()` holds each op's local derivatives, d(result)/d(input), one
+ * line per op, and `backward()` applies the chain rule: it walks the graph from the
+ * output back to the leaves and adds `localGrad * result.grad` into each input's `grad`.
  *
- * Why numbers instead of one closure per node (as the lecture does in Python): a node
- * is then one small object, with no arrays or functions hanging off it. Training builds
- * tens of thousands of nodes per step, and most of the time of a naive port goes into
- * allocating and garbage-collecting them; the mathematics is the same.
+ * Why it is written this way rather than with one closure per node (as the lecture does
+ * in Python): training builds tens of thousands of nodes per step, and most of the time of
+ * a naive port goes into allocating and garbage-collecting them. So a node is one small
+ * object: its two inputs, the op, and the place of its two numbers in a shared array
+ * (a number in an object field would be a heap object of its own). The local derivatives
+ * are not stored either: at backward time they are computed from the op and the inputs'
+ * values, as micrograd's `_backward` closures read `other.data`. And `backward()` finds the
+ * nodes to visit by scanning them in reverse order of creation, which is already a
+ * topological order, instead of walking the graph. That machinery lives in
+ * `graph-store.ts`; the mathematics is the same.
  */
 
 import { describe } from "./format.js";
+import { backpropagate, claimSlot, currentSlab, logNode, OP_BITS, SLOT_SHIFT, type StoredNode, VISITED } from "./graph-store.js";
 
 /** What the binary operations accept on their right-hand side. */
 export type Operand = Value | number;
 
 const inspectSymbol = Symbol.for("nodejs.util.inspect.custom");
+
+// The op codes a node keeps, and the names `op` shows for them (pow shows its exponent).
+const LEAF = 0, ADD = 1, SUB = 2, MUL = 3, DIV = 4, POW = 5, NEG = 6, EXP = 7, LOG = 8, TANH = 9, RELU = 10, SIGMOID = 11;
+const OP_NAMES = ["", "+", "-", "*", "/", "**", "neg", "exp", "log", "tanh", "ReLU", "sigmoid"];
+
+/** A name for each Value that has one (most have none, so it is not a field of every node). */
+const labels = new WeakMap<Value, string>();
 
 /** Turn a number into a leaf Value; reject anything that is neither. */
 function toValue(x: unknown, op: string): Value {
@@ -26,139 +40,183 @@ function toValue(x: unknown, op: string): Value {
   throw new TypeError(`Value.${op}: expected a Value or a number, got ${describe(x)}`);
 }
 
-/** Marks for graph walks: a node is "seen" when its mark equals the current walk's number. */
-let walkCounter = 0;
-
 export class Value {
-  /** The number this node holds (the forward pass). */
-  data: number;
-  /** d(output)/d(this), filled in by `backward()` on some output. */
-  grad: number;
-  /** A name for drawings and prints. */
-  label: string;
-  /** The operation that produced this value ("" for a leaf). */
-  readonly op: string;
-  // Up to two inputs, each stored next to the local derivative d(this)/d(input).
+  // Up to two inputs. For pow, `b` is the exponent (a number), which is not an input.
   private readonly a: Value | null;
-  private readonly da: number;
-  private readonly b: Value | null;
-  private readonly db: number;
-  /** Scratch mark for graph walks (see `topologicalOrder`). */
-  private mark: number;
+  private readonly b: Value | number | null;
+  /** The slab holding this node's data (at 2·slot) and grad (at 2·slot + 1). */
+  private readonly s: Float64Array;
+  /** The slot in `s` and the op code, packed into one integer (see graph-store.ts). */
+  private k: number;
 
   /**
-   * `new Value(2, "a")` makes a leaf. Operations pass the rest (see `result` below):
-   * the op's name and each input followed by its local derivative.
+   * `new Value(2, "a")` makes a leaf. Operations pass the rest (see `node` below): the op
+   * and its inputs.
    */
-  constructor(data: number, label = "", op = "", a: Value | null = null, da = 0, b: Value | null = null, db = 0) {
+  constructor(data: number, label = "", op = LEAF, a: Value | null = null, b: Value | number | null = null) {
     if (typeof data !== "number") {
       throw new TypeError(`new Value: expected a number, got ${describe(data)}`);
     }
-    this.data = data;
-    this.grad = 0;
-    this.label = label;
-    this.op = op;
+    const slot = claimSlot();
     this.a = a;
-    this.da = da;
     this.b = b;
-    this.db = db;
-    this.mark = 0;
+    this.s = currentSlab;
+    this.k = (slot << SLOT_SHIFT) | op;
+    this.s[slot << 1] = data;
+    if (label !== "") labels.set(this, label);
+  }
+
+  /** The number this node holds (the forward pass). */
+  get data(): number {
+    return this.s[(this.k >> SLOT_SHIFT) << 1];
+  }
+  set data(x: number) {
+    this.s[(this.k >> SLOT_SHIFT) << 1] = x;
+  }
+
+  /** d(output)/d(this), filled in by `backward()` on some output. */
+  get grad(): number {
+    return this.s[((this.k >> SLOT_SHIFT) << 1) + 1];
+  }
+  set grad(g: number) {
+    this.s[((this.k >> SLOT_SHIFT) << 1) + 1] = g;
+  }
+
+  /** A name for drawings and prints. */
+  get label(): string {
+    return labels.get(this) ?? "";
+  }
+  set label(label: string) {
+    labels.set(this, label);
+  }
+
+  /** The operation that produced this value ("" for a leaf). */
+  get op(): string {
+    const code = this.k & OP_BITS;
+    return code === POW ? `**${this.b}` : OP_NAMES[code];
   }
 
   /** The values this one was computed from (empty for a leaf). */
   get inputs(): Value[] {
-    if (this.a === null) return [];
-    return this.b === null ? [this.a] : [this.a, this.b];
+    const { a, b } = this;
+    if (a === null) return [];
+    return b instanceof Value ? [a, b] : [a];
   }
 
-  /** d(this)/d(input) for each of `inputs`, computed during the forward pass. */
+  /** d(this)/d(input) for each of `inputs`: the numbers `backwardStep` multiplies by this.grad. */
   get localGrads(): number[] {
-    if (this.a === null) return [];
-    return this.b === null ? [this.da] : [this.da, this.db];
+    const a = this.a;
+    if (a === null) return [];
+    const b = this.b;
+    const x = a.data;
+    const y = b instanceof Value ? b.data : 0;
+    const out = this.data;
+    switch (this.k & OP_BITS) {
+      case ADD: return [1, 1];
+      case SUB: return [1, -1];
+      case MUL: return [y, x];
+      case DIV: return [1 / y, -x / (y * y)];
+      case POW: return [powSlope(x, b as number)];
+      case NEG: return [-1];
+      case EXP: return [out];
+      case LOG: return [1 / x];
+      case TANH: return [1 - out * out];
+      case RELU: return [x > 0 ? 1 : 0];
+      default: return [out * (1 - out)]; // SIGMOID
+    }
   }
 
   /** Give this value a name (for graphs and prints) and return it, so it chains. */
   named(label: string): this {
-    this.label = label;
+    labels.set(this, label);
     return this;
   }
 
-  // ---- operations: the forward value, then each input with its local derivative ----
+  // ---- operations: the forward value (each one's derivative is in backwardStep) ----
 
   add(other: Operand): Value {
     const o = toValue(other, "add");
-    return result(this.data + o.data, "+", this, 1, o, 1);
+    return node(this.data + o.data, ADD, this, o);
   }
 
   sub(other: Operand): Value {
     const o = toValue(other, "sub");
-    return result(this.data - o.data, "-", this, 1, o, -1);
+    return node(this.data - o.data, SUB, this, o);
   }
 
   mul(other: Operand): Value {
     const o = toValue(other, "mul");
-    return result(this.data * o.data, "*", this, o.data, o, this.data);
+    return node(this.data * o.data, MUL, this, o);
   }
 
   div(other: Operand): Value {
     const o = toValue(other, "div");
-    const x = this.data;
-    const y = o.data;
-    // d(x/y)/dx = 1/y,  d(x/y)/dy = -x/y²
-    return result(x / y, "/", this, 1 / y, o, -x / (y * y));
+    return node(this.data / o.data, DIV, this, o);
   }
 
-  /** this ** n for a number exponent n: d/dx xⁿ = n·xⁿ⁻¹. */
+  /** this ** n for a number exponent n. */
   pow(n: number): Value {
     if (typeof n !== "number") {
       const got: unknown = n;
       const what = got instanceof Value ? "a Value (only number exponents are supported: use .data)" : describe(got);
       throw new TypeError(`Value.pow: the exponent must be a number, got ${what}`);
     }
-    const x = this.data;
-    // n = 0: x⁰ is the constant 1, whose slope is 0 everywhere (0 · 0⁻¹ would be NaN at x = 0).
-    return result(x ** n, `**${n}`, this, n === 0 ? 0 : n * x ** (n - 1));
+    return node(this.data ** n, POW, this, n);
   }
 
   neg(): Value {
-    return result(-this.data, "neg", this, -1);
+    return node(-this.data, NEG, this, null);
   }
 
   exp(): Value {
-    const e = Math.exp(this.data); // overflows to Infinity, never NaN
-    return result(e, "exp", this, e);
+    return node(Math.exp(this.data), EXP, this, null); // overflows to Infinity, never NaN
   }
 
   log(): Value {
-    const x = this.data;
-    return result(Math.log(x), "log", this, 1 / x);
+    return node(Math.log(this.data), LOG, this, null);
   }
 
   tanh(): Value {
     // Math.tanh saturates to ±1 for large inputs, where (e^2x − 1)/(e^2x + 1) gives ∞/∞ = NaN.
-    const t = Math.tanh(this.data);
-    return result(t, "tanh", this, 1 - t * t);
+    return node(Math.tanh(this.data), TANH, this, null);
   }
 
   relu(): Value {
     const x = this.data;
     // As micrograd: only a negative input becomes 0, so a NaN (a diverged value) stays visible.
-    return result(x < 0 ? 0 : x, "ReLU", this, x > 0 ? 1 : 0);
+    return node(x < 0 ? 0 : x, RELU, this, null);
   }
 
   sigmoid(): Value {
     const x = this.data;
     // Written so that exp never overflows: e^-x for x ≥ 0, e^x for x < 0.
-    const s = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    return result(s, "sigmoid", this, s * (1 - s));
+    return node(x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)), SIGMOID, this, null);
   }
 
   // ---- the backward pass ----
 
-  /** The chain rule at one node: pass this node's grad, times each local derivative, to its inputs. */
+  /**
+   * The chain rule at one node: pass this node's grad, times each local derivative
+   * d(this)/d(input), to its inputs. x and y are the inputs' values, out this node's.
+   */
   backwardStep(): void {
-    if (this.a !== null) this.a.grad += this.da * this.grad;
-    if (this.b !== null) this.b.grad += this.db * this.grad;
+    const a = this.a;
+    if (a === null) return; // a leaf
+    const g = this.grad;
+    const b = this.b as Value; // an input for the binary ops below
+    switch (this.k & OP_BITS) {
+      case ADD: a.grad += g; b.grad += g; return;                           // d(x+y)/dx = 1, d/dy = 1
+      case SUB: a.grad += g; b.grad += -1 * g; return;                      // 1, −1
+      case MUL: { const x = a.data, y = b.data; a.grad += y * g; b.grad += x * g; return; } // y, x
+      case DIV: { const x = a.data, y = b.data; a.grad += (1 / y) * g; b.grad += (-x / (y * y)) * g; return; } // 1/y, −x/y²
+      case POW: a.grad += powSlope(a.data, this.b as number) * g; return;   // n·xⁿ⁻¹
+      case NEG: a.grad += -1 * g; return;                                   // −1
+      case EXP: a.grad += this.data * g; return;                            // eˣ = out
+      case LOG: a.grad += (1 / a.data) * g; return;                         // 1/x
+      case TANH: { const t = this.data; a.grad += (1 - t * t) * g; return; } // 1 − tanh² = 1 − out²
+      case RELU: a.grad += (a.data > 0 ? 1 : 0) * g; return;                // 1 for x > 0, else 0
+      case SIGMOID: { const s = this.data; a.grad += s * (1 - s) * g; return; } // σ(1 − σ)
+    }
   }
 
   /**
@@ -166,9 +224,10 @@ export class Value {
    * Gradients accumulate (+=), so zero them between training steps, as in the lecture.
    */
   backward(): void {
-    const order = topologicalOrder(this);
     this.grad = 1;
-    for (let i = order.length - 1; i >= 0; i--) order[i].backwardStep();
+    // micrograd: for v in reversed(topologicalOrder(this)): v.backwardStep(). The same steps,
+    // found faster for a graph just built (graph-store.ts).
+    backpropagate(this as unknown as StoredNode, Value.walk as unknown as (roots: StoredNode[]) => StoredNode[]);
   }
 
   toString(): string {
@@ -186,33 +245,49 @@ export class Value {
    * cannot overflow the call stack.
    */
   static topologicalOrder(root: Value): Value[] {
-    const walk = ++walkCounter;
+    return Value.walk([root]);
+  }
+
+  /** topologicalOrder for several roots at once: each value once, after all of its inputs. */
+  private static walk(roots: Value[]): Value[] {
     const order: Value[] = [];
-    // The stack is a path from the root down. A node leaves it (into `order`) once
-    // both of its inputs are marked; a marked input is already in `order`, because
-    // in a graph without cycles it cannot be one of the node's own ancestors.
-    const stack: Value[] = [root];
-    root.mark = walk;
-    while (stack.length > 0) {
-      const v = stack[stack.length - 1];
-      const { a, b } = v;
-      if (a !== null && a.mark !== walk) {
-        a.mark = walk;
-        stack.push(a);
-      } else if (b !== null && b.mark !== walk) {
-        b.mark = walk;
-        stack.push(b);
-      } else {
-        order.push(stack.pop()!);
+    for (const root of roots) {
+      if ((root.k & VISITED) !== 0) continue;
+      // The stack is a path from the root down. A node leaves it (into `order`) once
+      // both of its inputs are visited; a visited input is already in `order`, because
+      // in a graph without cycles it cannot be one of the node's own ancestors.
+      const stack: Value[] = [root];
+      root.k |= VISITED;
+      while (stack.length > 0) {
+        const v = stack[stack.length - 1];
+        const a = v.a;
+        const b = v.b;
+        if (a !== null && (a.k & VISITED) === 0) {
+          a.k |= VISITED;
+          stack.push(a);
+        } else if (b instanceof Value && (b.k & VISITED) === 0) {
+          b.k |= VISITED;
+          stack.push(b);
+        } else {
+          order.push(stack.pop()!);
+        }
       }
     }
+    for (let i = 0; i < order.length; i++) order[i].k &= ~VISITED; // ready for the next walk
     return order;
   }
 }
 
-/** The node an operation returns: its value, its name, and each input with d(result)/d(input). */
-function result(data: number, op: string, a: Value, da: number, b: Value | null = null, db = 0): Value {
-  return new Value(data, "", op, a, da, b, db);
+/** d/dx xⁿ = n·xⁿ⁻¹; for n = 0, x⁰ is the constant 1, whose slope is 0 everywhere (0 · 0⁻¹ would be NaN at x = 0). */
+function powSlope(x: number, n: number): number {
+  return n === 0 ? 0 : n * x ** (n - 1);
+}
+
+/** The node an operation returns: its value, its op, and its inputs. */
+function node(data: number, op: number, a: Value, b: Value | number | null): Value {
+  const v = new Value(data, "", op, a, b);
+  logNode(v as unknown as StoredNode);
+  return v;
 }
 
 /** Every value `root` depends on, inputs before the values computed from them (root last). */
