@@ -57,6 +57,9 @@ export class Value {
     if (typeof data !== "number") {
       throw new TypeError(`new Value: expected a number, got ${describe(data)}`);
     }
+    if ((op & OP_BITS) !== op) {
+      throw new TypeError(`new Value(data, label): the further parameters are the engine's own (got ${describe(op)}); build nodes with add, mul, …`);
+    }
     const slot = claimSlot();
     this.a = a;
     this.b = b;

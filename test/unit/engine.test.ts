@@ -263,6 +263,7 @@ describe("bad operands throw a TypeError naming the operation and what it got", 
     ["pow a Value", () => a.pow(new Value(2) as never), /Value\.pow: the exponent must be a number, got a Value/],
     ["pow a string", () => a.pow("2" as never), /Value\.pow: the exponent must be a number, got the string "2"/],
     ["new Value of a string", () => new Value("3" as never), /new Value: expected a number, got the string "3"/],
+    ["new Value with inputs, as the lessons' own classes take them", () => new Value(3, "c", [new Value(1)] as never, "+" as never), /new Value\(data, label\): the further parameters are the engine's own/],
   ];
   for (const [name, f, message] of cases) {
     it(name, () => {
