@@ -3,8 +3,8 @@
  *
  * Every operation computes its forward value and returns a node that records the op and
  * its inputs; `backwardStep()` holds each op's local derivatives, d(result)/d(input), one
- * line per op, and `backward()` applies the chain rule: it walks the graph from the
- * output back to the leaves and adds `localGrad * result.grad` into each input's `grad`.
+ * line per op, and `backward()` applies the chain rule: from the output back to the
+ * leaves, each node adds `localGrad * result.grad` into each of its inputs' `grad`.
  *
  * Why it is written this way rather than with one closure per node (as the lecture does
  * in Python): training builds tens of thousands of nodes per step, and most of the time of
