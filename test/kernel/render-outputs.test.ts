@@ -61,7 +61,7 @@ describe.skipIf(!hasJupyter())("results and errors on the static site", () => {
     expect(page).toMatch(/mg-out-prompt">Out\[1\]:<\/div>\s*<div class="jp-RenderedText jp-OutputArea-output jp-OutputArea-executeResult" data-mime-type="text\/plain">\s*<pre>42<\/pre>/);
     expect(page).toMatch(/<pre>six times seven\n<\/pre>/);
     // The error: name, message, then the frames and the cell's line, the first line not repeated.
-    const error = page.match(/<div class="jp-RenderedText jp-OutputArea-output mg-error"[^>]*>\s*<pre>([\s\S]*?)<\/pre>/)?.[1];
+    const error = page.match(/<div class="jp-RenderedText jp-OutputArea-output mg-error"[^>]*>\s*<pre tabindex="0">([\s\S]*?)<\/pre>/)?.[1];
     expect(error).toBe(
       '<span class="mg-ename">RangeError</span>: &lt;img src=x onerror=&#34;alert(1)&#34;&gt;\n' +
         "    at Cell In[2]:1:7\n" +
