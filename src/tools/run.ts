@@ -4,11 +4,11 @@
  *
  * The notebook is read and validated here (ipynb/), then executed by nbclient (Jupyter's own
  * executor) in run_notebook.py, which sends the cells one at a time and reports every cell's fate.
- * tslab's habits make that necessary (docs/architecture.md, "tslab"): it reports errors on stderr
- * with an execute_reply status of "error" rather than as `error` outputs, and it answers requests
- * arriving within ~200 ms of a failure with "abort" and no output, which nbclient counts as
- * success. Output that arrives after its cell has finished (an un-awaited Promise) is reported as
- * that cell's error, not dropped.
+ * The kernel reports results and errors as Jupyter says (src/kernel/preload.ts): a failed cell's
+ * message is the traceback of its execute_reply. What remains of tslab's habits
+ * (docs/architecture.md, "tslab"): an "aborted" reply, which nbclient counts as success, is a
+ * failure here; and output that arrives after its cell has finished (an un-awaited Promise) is
+ * reported as that cell's error, not dropped.
  */
 import type { ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -27,7 +27,7 @@ export interface CellReport {
   index: number;
   executionCount: number | null;
   status: CellStatus;
-  /** Error text: tslab's stderr or an error output, trimmed of Node/tslab internals. */
+  /** Error text: the kernel's traceback (`ename: evalue`, then the frames: `at Cell In[n]:line:column`). */
   message?: string;
   source: string;
 }

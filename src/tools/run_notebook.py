@@ -4,15 +4,20 @@ Called by src/tools/run.ts (the one notebook executor of micrograd-ts), which ha
 and validated the notebook; not meant for people.
 
     python3 run_notebook.py NOTEBOOK --out RESULT.json [--timeout 60] [--continue-on-error]
-                            [--cwd DIR] [--kernel tslab] [--pause 0.5]
+                            [--cwd DIR] [--kernel tslab]
 
 Writes RESULT.json: {"cells": [...], "executed": <notebook>} or {"error": "..."} (then exit 2).
 The result goes to a file, not stdout, because the kernel process inherits our stdout.
 
-Why cell by cell instead of NotebookClient.execute(): tslab answers every request that
-arrives in the ~200 ms after a failed cell with status "abort" and no output, and nbclient
-treats "abort" as success. So we look at every execute_reply ourselves, wait out the abort
-window after a failure before sending the next cell, and still count any "abort" as a failure.
+Why cell by cell instead of NotebookClient.execute(): we report every cell's fate, and keep
+going after a failure when asked (check does). The kernel (tslab with our preload,
+src/kernel/preload.ts) reports errors as Jupyter says: an `error` output and an execute_reply
+with ename, evalue and traceback, which nbclient records; a failure's message is that traceback.
+What tslab's abort window still needs: tslab aborts requests that arrive within ~200 ms of a
+failed cell when the failed request asked to stop on error. nbclient sends stop_on_error=False
+when errors are allowed (we allow them, to judge each reply ourselves), so no request of ours is
+aborted; but nbclient counts an "aborted" reply as success, so we still count one as a failure,
+and a broken lesson can never render as a page of silently empty cells.
 Output that arrives after its cell finished (nbclient would drop it) fails that cell too.
 """
 
@@ -34,7 +39,10 @@ except ImportError as e:  # run.ts checks first; this is the last line of defenc
     sys.exit(3)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-# Stack frames inside Node itself or tslab's machinery say nothing about the lesson.
+# A cell's line and a caret under a traceback's frame (src/kernel/protocol.ts, sourceExcerpt).
+EXCERPT = re.compile(r"^ {6}(\d+| +) \| ")
+# Stack frames inside Node itself or tslab's machinery say nothing about the lesson (in what tslab
+# prints for an exception nobody caught; the kernel leaves them out of its tracebacks).
 INTERNAL_FRAME = re.compile(r"^\s+at .*(\(node:|node:internal|node:vm|/node_modules/tslab/|/dist/kernel/preload\.js)")
 
 
@@ -80,17 +88,15 @@ def read_notebook(path):
         return rejoin_lines(nbformat.from_dict(json.load(f)))
 
 
-def error_text(cell):
-    """tslab reports errors on stderr; other kernels use `error` outputs. Collect both."""
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream" and out.get("name") == "stderr":
-            parts.append(out.get("text", ""))
-        elif out.get("output_type") == "error":
-            tb = "\n".join(out.get("traceback", []))
-            parts.append(tb or f"{out.get('ename')}: {out.get('evalue')}")
-    lines = ANSI.sub("", "".join(parts)).splitlines()
-    return "\n".join(l for l in lines if not INTERNAL_FRAME.search(l)).strip()
+def error_text(reply):
+    """A failed cell's message: the traceback the kernel sent in its reply (ename and evalue when
+    there is none), without the source lines under a frame (the report names the cell)."""
+    content = reply["content"] if reply else {}
+    lines = ANSI.sub("", "\n".join(content.get("traceback") or [])).splitlines()
+    text = "\n".join(l for l in lines if not EXCERPT.match(l)).strip()
+    if not text and content.get("ename"):
+        text = f"{content['ename']}: {content.get('evalue', '')}".strip()
+    return text
 
 
 def phase(what):
@@ -185,21 +191,16 @@ async def run(args):
                 report(index, cell, "ok")
                 continue
             if status == "error" and "raises-exception" in cell.metadata.get("tags", []):
-                # Jupyter's convention for a cell that shows an error on purpose: fine, but the
-                # next cell must still wait out the abort window.
+                # Jupyter's convention for a cell that shows an error on purpose.
                 report(index, cell, "ok")
-                await asyncio.sleep(args.pause)
                 continue
             if status in ("abort", "aborted"):
                 report(index, cell, "aborted", f"cell {index + 1} was aborted by the kernel without running "
                        "(it arrived in tslab's abort window after a failure)")
             else:
-                report(index, cell, "error", error_text(cell) or f"cell {index + 1} failed (status {status!r}) with no message")
+                report(index, cell, "error", error_text(reply) or f"cell {index + 1} failed (status {status!r}) with no message")
             if not args.continue_on_error:
                 stopped = f"not run: cell {index + 1} failed"
-            else:
-                # Let tslab's abort window close so the next cell really runs.
-                await asyncio.sleep(args.pause)
         if not stopped:
             phase("collecting the last outputs")
             await client.drain()
@@ -272,7 +273,6 @@ def main():
     p.add_argument("--continue-on-error", action="store_true")
     p.add_argument("--cwd", default=None)
     p.add_argument("--kernel", default="tslab")
-    p.add_argument("--pause", type=float, default=0.5)
     args = p.parse_args()
     try:
         result = asyncio.run(run_until_stopped(args))

@@ -32,3 +32,17 @@ export function chromiumPresent(): boolean {
 export function hasChromium(): boolean {
   return available("Chromium", chromiumPresent(), "sudo apt-get install -y chromium");
 }
+
+/** Jupyter's kernel conformance suite, for Debian's python3 (package python3-jupyter-kernel-test). */
+export function hasKernelTestSuite(): boolean {
+  const python = findJupyter()?.python ?? "/usr/bin/python3";
+  const present = spawnSync(python, ["-c", "import jupyter_kernel_test"], { stdio: "ignore" }).status === 0;
+  return available("jupyter_kernel_test", present, "sudo apt-get install -y python3-jupyter-kernel-test");
+}
+
+/** Jupyter's terminal client (package jupyter-console). */
+export function hasJupyterConsole(): boolean {
+  const python = findJupyter()?.python ?? "/usr/bin/python3";
+  const present = spawnSync(python, ["-c", "import jupyter_console"], { stdio: "ignore" }).status === 0;
+  return available("jupyter-console", present, "sudo apt-get install -y jupyter-console");
+}
