@@ -34,7 +34,7 @@ export interface ExerciseReport {
 
 export interface NotebookReport {
   notebook: string;
-  /** The lesson it was graded against. */
+  /** The name of the lesson it was graded against. */
   lesson?: string;
   /** Set when the notebook could not be checked at all (missing, malformed, no lesson, kernel trouble). */
   error?: string;
@@ -75,19 +75,62 @@ export function firstLines(text: string, max = 3): string {
   return shown.join("\n");
 }
 
-/** The lesson a submission belongs to: the name stamped by `npm run exercises`, else its file name. */
-export function findLesson(submission: Notebook, file: string, lessonsDir: string): string {
+/** A lesson's name: a file name in the lessons folder, without ".ipynb" (never a path). */
+export const LESSON_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export interface FoundLesson {
+  /** The lesson file, inside the lessons folder. */
+  file: string;
+  /** Its name (the file name without .ipynb). */
+  name: string;
+  /** Said when the file name and the stamp disagree (the stamp wins). */
+  note?: string;
+}
+
+/**
+ * The lesson a submission belongs to: the name stamped by `npm run exercises`, else its file name,
+ * always a notebook directly inside `lessonsDir`. A stamp that is not a plain name (a path, "..")
+ * is refused: it would let a submission pick its own checks.
+ */
+export function findLesson(submission: Notebook, file: string, lessonsDir: string): FoundLesson {
   const stamp = submission.metadata.micrograd_ts;
   const stamped = typeof stamp === "object" && stamp !== null && !Array.isArray(stamp) ? stamp.lesson : undefined;
-  const names = [typeof stamped === "string" ? `${stamped}.ipynb` : undefined, path.basename(file)].filter((n): n is string => n !== undefined);
-  for (const name of names) {
-    const lesson = path.join(lessonsDir, name);
-    if (fs.existsSync(lesson)) return lesson;
+  const fileName = path.basename(file).replace(/\.ipynb$/i, "");
+  const inside = (name: string) => {
+    const lesson = path.join(lessonsDir, `${name}.ipynb`);
+    return LESSON_NAME.test(name) && !name.includes("..") && path.dirname(lesson) === path.resolve(lessonsDir) && fs.existsSync(lesson) && fs.statSync(lesson).isFile() ? lesson : undefined;
+  };
+  if (stamped !== undefined) {
+    if (typeof stamped !== "string" || !LESSON_NAME.test(stamped) || stamped.includes("..")) {
+      throw new NotebookError(`${file}: its metadata names the lesson ${JSON.stringify(stamped)}, which is not a lesson's name (a lesson is named, never a path): refusing to grade it`);
+    }
+    const lesson = inside(stamped);
+    if (!lesson) {
+      throw new NotebookError(`${file}: its metadata names the lesson "${stamped}", and there is no ${stamped}.ipynb in ${lessonsDir} (pass --lessons DIR if the lessons are elsewhere)`);
+    }
+    const note = fileName !== stamped ? `the file is named ${path.basename(file)} but its metadata says it is a copy of ${stamped}: graded against ${stamped}` : undefined;
+    return { file: lesson, name: stamped, note };
   }
+  const lesson = inside(fileName);
+  if (lesson) return { file: lesson, name: fileName };
   throw new NotebookError(
-    `${file}: cannot tell which lesson it belongs to: no lesson named ${names.map((n) => `"${n}"`).join(" or ")} in ${lessonsDir} ` +
+    `${file}: cannot tell which lesson it belongs to: it has no lesson stamp and no lesson named "${fileName}.ipynb" is in ${lessonsDir} ` +
       "(keep the lesson's file name, or pass --lessons DIR)",
   );
+}
+
+/** A submission is read only when it is a plain file: a symbolic link (to /etc/passwd, say) is refused unread. */
+export function readSubmission(file: string): Notebook {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    throw new NotebookError(`${file}: no such file`);
+  }
+  if (stat.isSymbolicLink()) throw new NotebookError(`${file}: is a symbolic link: refusing to grade it (grade the notebook file itself)`);
+  if (stat.isDirectory()) throw new NotebookError(`${file}: is a folder, not a notebook`);
+  if (!stat.isFile()) throw new NotebookError(`${file}: is not a regular file: refusing to grade it`);
+  return readNotebook(file);
 }
 
 /** Execute a submission as its lesson says, and judge each exercise. Never throws for a bad notebook. */
@@ -97,13 +140,15 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   let lesson: Notebook;
   let submission: Notebook;
   try {
-    submission = readNotebook(file);
-    report.lesson = findLesson(submission, file, lessonsDir);
-    lesson = readNotebook(report.lesson);
+    submission = readSubmission(file);
+    const found = findLesson(submission, file, lessonsDir);
+    report.lesson = found.name;
+    if (found.note) report.notes.push(found.note);
+    lesson = readNotebook(found.file);
   } catch (e) {
     return { ...report, error: e instanceof NotebookError ? e.message : String(e) };
   }
-  const problems = validate(lesson, { notebook: report.lesson, role: "lesson" });
+  const problems = validate(lesson, { notebook: `${report.lesson}.ipynb`, role: "lesson" });
   if (problems.length > 0) return { ...report, error: problems.map(formatProblem).join("\n") };
   const kernel = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
   if (kernel !== undefined && kernel !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernel)}: graded with the TypeScript kernel (tslab)`);
@@ -112,7 +157,7 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   report.notes.push(...notes);
   const graded = gradedCells(notebook);
   report.total = graded.reduce((sum, g) => sum + g.points, 0);
-  if (graded.length === 0) return { ...report, ok: true };
+  if (graded.length === 0) return { ...report, error: `${file}: the lesson ${report.lesson} has no exercises (no check cells): nothing to grade it on` };
 
   // The assembled notebook runs where the submission lies, so relative paths mean what they meant.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "micrograd-check-"));
@@ -194,7 +239,7 @@ export function formatReport(r: NotebookReport): string {
   if (r.error) return r.error.split("\n").map((l) => `error: ${l}`).join("\n");
   if (r.exercises.length === 0) return `${r.notebook}\n  no exercises in this notebook (no check cells): nothing to check`;
   const width = Math.max(...r.exercises.map((e) => e.gradeId.length));
-  const lines = [r.notebook];
+  const lines = [`${r.notebook} (graded against the lesson ${r.lesson})`];
   for (const n of r.notes) lines.push(`  note: ${n}`);
   for (const e of r.exercises) {
     const pts = `${e.status === "pass" ? e.points : 0}/${e.points} pt${e.points === 1 ? "" : "s"}`;
