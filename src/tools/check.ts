@@ -10,17 +10,19 @@
  * own; a check cell that never ran (aborted, or after a timeout stopped the kernel) is "not run",
  * a failure. Exit code 0 only when every exercise of every notebook passed.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
-import { type Notebook, NotebookError, serializeNotebook, sourceText } from "../ipynb/notebook.js";
+import { type Notebook, NotebookError, serializeNotebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { assembleSubmission, withoutRebindLine } from "../ipynb/submission.js";
+import { type Sandbox, makeGradingKernel } from "./confine.js";
 import { packageRoot } from "./files.js";
 import { mapLimit } from "./processes.js";
-import { type CellReport, type Executor, type RunResult, runNotebook } from "./run.js";
+import { type CellReport, type Executor, type RunResult, runNotebook, stopRunningNotebooks } from "./run.js";
 
 export type ExerciseStatus = "pass" | "fail" | "not-run" | "timeout";
 
@@ -30,12 +32,16 @@ export interface ExerciseReport {
   status: ExerciseStatus;
   /** Why it did not pass: the first lines of the error. */
   message?: string;
+  /** Said in the notebook's notes too (tampering found). */
+  note?: string;
 }
 
 export interface NotebookReport {
   notebook: string;
   /** The name of the lesson it was graded against. */
   lesson?: string;
+  /** How the submission's kernel was confined (tools/confine.ts). */
+  sandbox?: Sandbox;
   /** Set when the notebook could not be checked at all (missing, malformed, no lesson, kernel trouble). */
   error?: string;
   /** What grading ignored or repaired in the submission (changed checks, extra cells, …). */
@@ -150,8 +156,8 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   }
   const problems = validate(lesson, { notebook: `${report.lesson}.ipynb`, role: "lesson" });
   if (problems.length > 0) return { ...report, error: problems.map(formatProblem).join("\n") };
-  const kernel = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
-  if (kernel !== undefined && kernel !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernel)}: graded with the TypeScript kernel (tslab)`);
+  const kernelName = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
+  if (kernelName !== undefined && kernelName !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernelName)}: graded with the TypeScript kernel (tslab)`);
 
   const { notebook, notes } = assembleSubmission(lesson, submission);
   report.notes.push(...notes);
@@ -159,32 +165,112 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   report.total = graded.reduce((sum, g) => sum + g.points, 0);
   if (graded.length === 0) return { ...report, error: `${file}: the lesson ${report.lesson} has no exercises (no check cells): nothing to grade it on` };
 
-  // The assembled notebook runs where the submission lies, so relative paths mean what they meant.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "micrograd-check-"));
-  const assembled = path.join(tmp, path.basename(file));
+  // Each check cell gets a nonce on its first line; the confined kernel signs its verdict on it.
+  const nonces = new Map<string, number>();
+  for (const g of graded) {
+    const nonce = crypto.randomBytes(16).toString("hex");
+    nonces.set(nonce, g.index);
+    const cell = notebook.cells[g.index]!;
+    const [first, ...rest] = sourceText(cell).split("\n");
+    cell.source = toSourceLines([`${first} //@micrograd-check ${nonce}`, ...rest].join("\n"));
+  }
+  const secret = crypto.randomBytes(32);
+  const kernel = makeGradingKernel(secret);
+  trackRunDir(kernel.runDir);
+  report.sandbox = kernel.sandbox;
+  const assembled = path.join(kernel.runDir, path.basename(file));
   let run: RunResult;
+  let verdicts: Map<number, Verdict>;
   try {
     fs.writeFileSync(assembled, serializeNotebook(notebook));
     const execute = options.run ?? runNotebook;
-    run = await execute(assembled, { continueOnError: true, timeout: options.timeout, cwd: path.dirname(path.resolve(file)) });
+    run = await execute(assembled, { continueOnError: true, timeout: options.timeout, cwd: kernel.workDir, kernel: kernel.kernelName, env: kernel.env });
+    verdicts = readVerdicts(path.join(kernel.gradingDir, "records"), secret, nonces);
   } catch (e) {
     const why = firstLines(e instanceof Error ? e.message : String(e), 1).replace("\n…", " …").replaceAll(assembled, file);
     return { ...report, error: why.includes(file) ? why : `${file}: ${why}` };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(kernel.runDir, { recursive: true, force: true });
+    untrackRunDir(kernel.runDir);
   }
-  const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!)) } : c));
-  report.exercises = judgeRun(notebook, graded, cells);
+  const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutNonce(withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!))) } : c));
+  report.exercises = judgeRun(notebook, graded, cells, verdicts);
+  for (const e of report.exercises) if (e.note) report.notes.push(e.note);
   report.earned = report.exercises.reduce((sum, e) => sum + (e.status === "pass" ? e.points : 0), 0);
   report.ok = report.exercises.every((e) => e.status === "pass");
   return report;
 }
 
+/** A check cell's verdict as the grading kernel signed it (tools/../kernel/grading.ts). */
+export interface Verdict {
+  verdict: "pass" | "fail" | "tampered";
+  detail: string;
+}
+
+/** The authentic verdict records, by check cell index: lines whose HMAC matches the run's secret. */
+export function readVerdicts(file: string, secret: Buffer, nonces: Map<string, number>): Map<number, Verdict> {
+  const verdicts = new Map<number, Verdict>();
+  let text = "";
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return verdicts; // no record: nothing passed
+  }
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-f]{32}) (pass|fail|tampered) ([A-Za-z0-9+/=]*) ([0-9a-f]{64})$/.exec(line);
+    if (!m) continue;
+    const signed = `${m[1]} ${m[2]} ${m[3]}`;
+    const mac = crypto.createHmac("sha256", secret).update(signed).digest();
+    const given = Buffer.from(m[4]!, "hex");
+    const index = nonces.get(m[1]!);
+    if (index === undefined || given.length !== mac.length || !crypto.timingSafeEqual(mac, given)) continue;
+    const v: Verdict = { verdict: m[2] as Verdict["verdict"], detail: Buffer.from(m[3]!, "base64").toString("utf8") };
+    // A cell is judged by its worst authentic record (it runs once; a second record is suspicious).
+    const had = verdicts.get(index);
+    if (!had || had.verdict === "pass") verdicts.set(index, v);
+  }
+  return verdicts;
+}
+
+function withoutNonce(message: string): string {
+  return message.replace(/ ?\/\/@micrograd-check [0-9a-f]{32}/g, "");
+}
+
+/** Run folders of gradings under way, removed if the command is stopped. */
+const runDirs = new Set<string>();
+function trackRunDir(dir: string): void {
+  runDirs.add(dir);
+}
+function untrackRunDir(dir: string): void {
+  runDirs.delete(dir);
+}
+/** Remove the run folders of gradings still under way (the command was stopped). */
+export function removeRunDirs(): void {
+  for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+  runDirs.clear();
+}
+
 /** Each exercise's verdict from the executed cells (pure: the tests feed it synthetic runs). */
-export function judgeRun(nb: Notebook, graded: GradedCell[], cells: CellReport[]): ExerciseReport[] {
+/**
+ * Each exercise's verdict from the executed cells (pure: the tests feed it synthetic runs). With
+ * `verdicts` (a confined grading run) a check passes only with an authentic "pass" record: the
+ * executor's "ok" alone could have been forged by an answer cell.
+ */
+export function judgeRun(nb: Notebook, graded: GradedCell[], cells: CellReport[], verdicts?: Map<number, Verdict>): ExerciseReport[] {
   const byIndex = new Map(cells.map((c) => [c.index, c]));
   const isSolution = (c: CellReport) => isSolutionCell(nb.cells[c.index]!);
-  return graded.map((g, i) => judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution));
+  return graded.map((g, i) => {
+    const r = judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution);
+    if (!verdicts) return r;
+    const v = verdicts.get(g.index);
+    if (v?.verdict === "tampered") {
+      return { ...r, status: "fail", message: `✗ not graded: ${v.detail}`, note: `"${g.gradeId}" got 0: ${v.detail}` };
+    }
+    if (r.status !== "pass") return r;
+    if (v?.verdict === "pass") return r;
+    const why = v?.detail || "the kernel reported success, but the check's own record says it did not pass (an answer cell interfered with the kernel)";
+    return { ...r, status: "fail", message: `✗ ${why}`, note: `"${g.gradeId}" got 0: ${why}` };
+  });
 }
 
 /**
@@ -306,7 +392,21 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   return reports.every((r) => r.ok) ? 0 : 1;
 }
 
+/** Stopped (Ctrl-C, kill, a closed terminal): stop the runners and their kernels now, remove the run folders, exit. */
+function stopOnSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      console.error(`check: ${signal}: stopping the notebook runners and their kernels`);
+      void stopRunningNotebooks(5).then(() => {
+        removeRunDirs();
+        process.exit(130);
+      });
+    });
+  }
+}
+
 if (require.main === module) {
+  stopOnSignals();
   main().then(
     (code) => (process.exitCode = code),
     (e: unknown) => {
