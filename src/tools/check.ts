@@ -19,7 +19,7 @@ import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCel
 import { type Notebook, NotebookError, serializeNotebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { assembleSubmission, withoutRebindLine } from "../ipynb/submission.js";
-import { type Sandbox, makeGradingKernel } from "./confine.js";
+import { type Sandbox, libraryDigest, makeGradingKernel } from "./confine.js";
 import { packageRoot } from "./files.js";
 import { mapLimit } from "./processes.js";
 import { type CellReport, type Executor, type RunResult, runNotebook, stopRunningNotebooks } from "./run.js";
@@ -174,6 +174,8 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
     const [first, ...rest] = sourceText(cell).split("\n");
     cell.source = toSourceLines([`${first} //@micrograd-check ${nonce}`, ...rest].join("\n"));
   }
+  const changed = libraryChanged();
+  if (changed) return { ...report, error: `${file}: not graded: ${changed}` };
   const secret = crypto.randomBytes(32);
   const kernel = makeGradingKernel(secret);
   trackRunDir(kernel.runDir);
@@ -193,6 +195,8 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
     fs.rmSync(kernel.runDir, { recursive: true, force: true });
     untrackRunDir(kernel.runDir);
   }
+  const after = libraryChanged();
+  if (after) return { ...report, error: `${file}: its grade is void: ${after}` };
   const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutNonce(withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!))) } : c));
   report.exercises = judgeRun(notebook, graded, cells, verdicts);
   for (const e of report.exercises) if (e.note) report.notes.push(e.note);
@@ -234,6 +238,15 @@ export function readVerdicts(file: string, secret: Buffer, nonces: Map<string, n
 
 function withoutNonce(message: string): string {
   return message.replace(/ ?\/\/@micrograd-check [0-9a-f]{32}/g, "");
+}
+
+/** The library's digest when this process graded its first submission. */
+let firstLibrary: string | undefined;
+/** Why the library can no longer be trusted (it changed since the first submission), or undefined. */
+function libraryChanged(): string | undefined {
+  const now = libraryDigest();
+  firstLibrary ??= now;
+  return now === firstLibrary ? undefined : "the library in dist/ changed since grading began (rebuild it with npm run build, check nothing else writes there, and grade again)";
 }
 
 /** Run folders of gradings under way, removed if the command is stopped. */

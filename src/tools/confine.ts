@@ -17,6 +17,7 @@
  * "micrograd-ts"` works wherever the submission was downloaded to.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -108,6 +109,20 @@ export function kernelArgv(k: Pick<GradingKernel, "runDir" | "workDir" | "gradin
   binds.push("--bind", k.runDir, k.runDir, "--chdir", k.workDir, "--clearenv");
   for (const [key, v] of Object.entries(env)) binds.push("--setenv", key, v);
   return [BWRAP, ...binds, "--", ...node];
+}
+
+/** A digest of the built library (every file under dist/): what each submission loads must be what the first one loaded. */
+export function libraryDigest(root = packageRoot()): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (entry.isFile()) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file)).update("\0");
+    }
+  };
+  walk(path.join(root, "dist"));
+  return hash.digest("hex");
 }
 
 /** A fresh run folder with the confined kernel's kernelspec, secret-free environment and links. */
