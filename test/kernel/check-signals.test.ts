@@ -39,13 +39,14 @@ describe.concurrent("stopping npm run check", () => {
   for (const signal of ["SIGTERM", "SIGHUP"] as const) {
     it(`${signal} stops the runner and the kernel at once and leaves no run folder`, async () => {
       const tmp = mkdtempSync(join(tmpdir(), "micrograd-signal-"));
+      let stop = () => {};
       try {
         const child = spawn(process.execPath, [join(ROOT, "dist", "tools", "check.js"), "--lessons", FIXTURES, "--timeout", "600", join(FIXTURES, "loop.ipynb")], {
           env: { ...process.env, TMPDIR: tmp },
           stdio: ["ignore", "pipe", "pipe"],
         });
         const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-        const stop = () => child.exitCode === null && child.kill("SIGKILL");
+        stop = () => void (child.exitCode === null && child.kill("SIGKILL"));
         // Wait for the kernel to be in the endless loop: the run folder exists and the kernel is up.
         const runDir = () => readdirSync(tmp).find((f) => f.startsWith("micrograd-grade-"));
         expect(await until(() => runDir() !== undefined && processesMentioning(join(tmp, runDir()!)).some((p) => p.includes("tslab")), 120)).toBe(true);
