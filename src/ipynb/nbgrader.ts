@@ -14,6 +14,9 @@ import { type Cell, type Notebook, cellPreview, sourceText } from "./notebook.js
 
 export const BEGIN_SOLUTION = "// BEGIN SOLUTION";
 export const END_SOLUTION = "// END SOLUTION";
+/** Hidden tests (nbgrader's AUTOGRADER TESTS idea): lines of a check cell learners never see. */
+export const BEGIN_HIDDEN_TESTS = "// BEGIN HIDDEN TESTS";
+export const END_HIDDEN_TESTS = "// END HIDDEN TESTS";
 export const GRADE_ID = /^[A-Za-z0-9_-]+$/;
 
 /** The keys nbgrader's v3 schema allows (it rejects any other). */
@@ -82,17 +85,26 @@ export interface SolutionRegion {
 
 /** Find the marker regions of a source; unbalanced markers are reported as problems (messages only). */
 export function solutionRegions(source: string): { regions: SolutionRegion[]; problems: string[] } {
+  return markerRegions(source, BEGIN_SOLUTION, END_SOLUTION);
+}
+
+/** The hidden-test regions of a check cell's source, as solutionRegions finds solution regions. */
+export function hiddenTestRegions(source: string): { regions: SolutionRegion[]; problems: string[] } {
+  return markerRegions(source, BEGIN_HIDDEN_TESTS, END_HIDDEN_TESTS);
+}
+
+function markerRegions(source: string, BEGIN: string, END: string): { regions: SolutionRegion[]; problems: string[] } {
   const lines = source.split("\n");
   const regions: SolutionRegion[] = [];
   const problems: string[] = [];
   let open: number | undefined;
   lines.forEach((line, i) => {
-    const isBegin = line.includes(BEGIN_SOLUTION);
-    const isEnd = line.includes(END_SOLUTION);
+    const isBegin = line.includes(BEGIN);
+    const isEnd = line.includes(END);
     if (!isBegin && !isEnd) return;
-    const marker = isBegin ? BEGIN_SOLUTION : END_SOLUTION;
+    const marker = isBegin ? BEGIN : END;
     if (isBegin && isEnd) {
-      problems.push(`line ${i + 1} has both ${BEGIN_SOLUTION} and ${END_SOLUTION}; put each marker on its own line`);
+      problems.push(`line ${i + 1} has both ${BEGIN} and ${END}; put each marker on its own line`);
       return;
     }
     if (line.trim() !== marker) {
@@ -100,17 +112,30 @@ export function solutionRegions(source: string): { regions: SolutionRegion[]; pr
       problems.push(`line ${i + 1}: "${line.trim()}" has code next to ${marker}; put the marker on its own line`);
     }
     if (isBegin) {
-      if (open !== undefined) problems.push(`line ${i + 1}: ${BEGIN_SOLUTION} inside the region opened on line ${open + 1} (regions cannot nest)`);
+      if (open !== undefined) problems.push(`line ${i + 1}: ${BEGIN} inside the region opened on line ${open + 1} (regions cannot nest)`);
       else open = i;
     } else if (open === undefined) {
-      problems.push(`line ${i + 1}: ${END_SOLUTION} without a ${BEGIN_SOLUTION} before it`);
+      problems.push(`line ${i + 1}: ${END} without a ${BEGIN} before it`);
     } else {
       regions.push({ begin: open, end: i });
       open = undefined;
     }
   });
-  if (open !== undefined) problems.push(`line ${open + 1}: ${BEGIN_SOLUTION} is never closed by ${END_SOLUTION}`);
+  if (open !== undefined) problems.push(`line ${open + 1}: ${BEGIN} is never closed by ${END}`);
   return { regions, problems };
+}
+
+/**
+ * A check cell's source as learners see it: every hidden-test region, marker lines included,
+ * removed (nbgrader removes them the same way). Throws if the markers are unbalanced, so that an
+ * unclosed region never leaks the tests after it.
+ */
+export function withoutHiddenTests(source: string, gradeId = "?"): string {
+  const { regions, problems } = hiddenTestRegions(source);
+  if (problems.length > 0) throw new Error(`cannot hide the tests of ${gradeId}: ${problems[0]}`);
+  const lines = source.split("\n");
+  for (const { begin, end } of [...regions].reverse()) lines.splice(begin, end - begin + 1);
+  return lines.join("\n");
 }
 
 /** The lines a learner sees in place of a solution region. */
@@ -168,6 +193,10 @@ export function validate(nb: Notebook, options: ValidateOptions): Problem[] {
     if (hasMarkers && !meta?.solution) {
       at(`has ${BEGIN_SOLUTION}/${END_SOLUTION} markers but is not a solution cell (the answer would stay in the learner copy)`);
     }
+    const hasHidden = source.includes(BEGIN_HIDDEN_TESTS) || source.includes(END_HIDDEN_TESTS);
+    if (hasHidden && !(meta && isCheckCell(cell))) {
+      at(`has ${BEGIN_HIDDEN_TESTS}/${END_HIDDEN_TESTS} markers but is not a check cell (only check cells have hidden tests)`);
+    }
     if (!meta) return;
 
     for (const key of Object.keys(meta)) if (!KNOWN_KEYS.has(key)) at(`unknown nbgrader key "${key}"`);
@@ -207,6 +236,7 @@ export function validate(nb: Notebook, options: ValidateOptions): Problem[] {
       else if (typeof meta.points !== "number" || !(meta.points >= 0) || !Number.isFinite(meta.points)) {
         at(`check cell "${id}": points must be a number ≥ 0, got ${JSON.stringify(meta.points)}`);
       }
+      for (const p of hiddenTestRegions(source).problems) at(`check cell "${id}": ${p}`);
       if (role === "lesson" && meta.locked !== true) at(`check cell "${id}" must be locked (learners should not edit the check)`);
       const tags = cell.metadata.tags;
       if (Array.isArray(tags) && tags.includes("raises-exception")) {

@@ -9,7 +9,7 @@
  * `var check = …` an answer cell made), and an answer cell that assigns to one is reported.
  */
 import { type Cell, type Notebook, cellPreview, sourceText, toSourceLines } from "./notebook.js";
-import { isCheckCell, isSolutionCell, nbgraderMeta, stubSolutions } from "./nbgrader.js";
+import { isCheckCell, isSolutionCell, nbgraderMeta, stubSolutions, withoutHiddenTests } from "./nbgrader.js";
 
 /** The helpers a check cell may call; an answer cell must not replace them. */
 export const CHECK_HELPERS = ["check", "checkGrads", "checkTrue", "CheckError"] as const;
@@ -38,11 +38,15 @@ export interface Assembled {
   notes: string[];
 }
 
-/** The learner copy of a lesson's cells: each solution region replaced by its stub. */
+/**
+ * The learner copy of a lesson's cell: each solution region replaced by its stub, each check
+ * cell's hidden tests removed (grading takes check cells from the lesson, so they come back).
+ */
 export function stubbedCell(cell: Cell): Cell {
   const meta = nbgraderMeta(cell);
-  if (!meta || !isSolutionCell(cell)) return cell;
-  return { ...cell, source: toSourceLines(stubSolutions(sourceText(cell), String(meta.grade_id))) };
+  if (meta && isSolutionCell(cell)) return { ...cell, source: toSourceLines(stubSolutions(sourceText(cell), String(meta.grade_id))) };
+  if (meta && isCheckCell(cell)) return { ...cell, source: toSourceLines(withoutHiddenTests(sourceText(cell), String(meta.grade_id))) };
+  return cell;
 }
 
 /**
@@ -79,7 +83,7 @@ export function assembleSubmission(lesson: Notebook, submission: Notebook): Asse
     if (id !== undefined && isCheckCell(cell)) {
       const theirs = submitted.get(id);
       if (!theirs) notes.push(`the check cell "${id}" is missing from the submission: graded with the lesson's check`);
-      else if (sourceText(theirs.cell) !== sourceText(cell) || !isCheckCell(theirs.cell) || pointsOf(theirs.cell) !== pointsOf(cell)) {
+      else if (![sourceText(cell), sourceText(stubbedCell(cell))].includes(sourceText(theirs.cell)) || !isCheckCell(theirs.cell) || pointsOf(theirs.cell) !== pointsOf(cell)) {
         notes.push(`the check cell "${id}" was changed in the submission: graded with the lesson's check and points`);
       }
       // A line of its own; tools/check.ts takes it out of the line numbers in error messages.

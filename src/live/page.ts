@@ -34,6 +34,8 @@ type Role = "answer" | "check" | undefined;
 interface Texts {
   lesson: string[];
   stubs: Map<number, string>;
+  /** What exercise mode shows of each check cell: the lesson's code without its hidden tests. */
+  visible: Map<number, string>;
 }
 
 type EditorModule = typeof import("./editor.js");
@@ -247,11 +249,13 @@ class LivePage {
   private loadSources(): Promise<Texts> {
     this.sources ??= this.loadLesson().then((nb) => {
       const stubs = new Map<number, string>();
+      const visible = new Map<number, string>();
       for (const i of this.cells.keys()) {
         const cell = nb.cells[i];
         if (cell && this.role(i) === "answer") stubs.set(i, sourceText(stubbedCell(cell)));
+        if (cell && this.role(i) === "check") visible.set(i, sourceText(stubbedCell(cell)));
       }
-      this.sourcesNow = { lesson: nb.cells.map((c) => sourceText(c)), stubs };
+      this.sourcesNow = { lesson: nb.cells.map((c) => sourceText(c)), stubs, visible };
       return this.sourcesNow;
     });
     this.sources.catch(() => (this.sources = undefined));
@@ -542,6 +546,8 @@ class LivePage {
       const pre = cell.querySelector<HTMLElement>(".jp-InputArea-editor pre");
       const stub = texts.stubs.get(index);
       if (pre && stub !== undefined && !this.editors.has(index)) pre.textContent = stub;
+      // A check cell shows the learner copy's code (hidden tests removed) and still runs the lesson's.
+      else if (pre && this.role(index) === "check") pre.textContent = texts.visible.get(index) ?? pre.textContent;
     }
   }
 

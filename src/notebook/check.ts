@@ -16,6 +16,23 @@ import { Value } from "../engine.js";
 import { describe, escapeHtml, formatNumber } from "../format.js";
 import { show } from "./display.js";
 
+// The intrinsics the verdict depends on, taken when this module loads (before any answer cell
+// runs): an answer that patches Math.abs, Number.isNaN or Array.isArray cannot change a verdict.
+const isArray = Array.isArray;
+const abs = (x: number) => (x < 0 ? -x : x);
+const isNaNValue = (x: number) => x !== x;
+const isFinite = (x: number) => x - x === 0;
+
+/** Told of every verdict of a helper (graders count them); at most one, set before learner code runs. */
+export type CheckListener = (name: string, passed: boolean) => void;
+let listener: CheckListener | undefined;
+
+/** Register the one listener (the grading kernel does, at start); a second registration throws. */
+export function onCheckVerdict(l: CheckListener): void {
+  if (listener !== undefined) throw new Error("onCheckVerdict: a listener is already registered");
+  listener = l;
+}
+
 /** The default tolerance: absolute for |expected| ≤ 1, relative above. */
 export const DEFAULT_TOL = 1e-6;
 
@@ -57,7 +74,7 @@ export function checkGrads(
   options: CheckOptions = {},
 ): void {
   const tol = tolerance(name, options);
-  if (!Array.isArray(values)) fail(`${name}: expected an array of Values, got ${describe(values)}`, options.hint);
+  if (!isArray(values)) fail(`${name}: expected an array of Values, got ${describe(values)}`, options.hint);
   if (values.length !== expectedGrads.length) {
     fail(`${name}: expected ${expectedGrads.length} Values, got ${values.length}`, options.hint);
   }
@@ -93,7 +110,7 @@ function tolerance(name: string, options: CheckOptions): number {
 /** Returns undefined when they match, otherwise one line saying where and how they differ. */
 function compare(where: string, actual: unknown, expected: Checkable, tol: number): string | undefined {
   if (isList(expected)) {
-    if (!Array.isArray(actual)) return `${where}: expected an array of ${expected.length}, got ${describe(actual)}`;
+    if (!isArray(actual)) return `${where}: expected an array of ${expected.length}, got ${describe(actual)}`;
     if (actual.length !== expected.length) {
       return `${where}: expected an array of ${expected.length}, got an array of ${actual.length}`;
     }
@@ -114,30 +131,41 @@ function compare(where: string, actual: unknown, expected: Checkable, tol: numbe
 
 /** Array.isArray does not narrow readonly arrays. */
 function isList(x: unknown): x is readonly Checkable[] {
-  return Array.isArray(x);
+  return isArray(x);
 }
 
 function compareNumber(where: string, got: unknown, want: number, tol: number): string | undefined {
   if (typeof got !== "number") return `${where}: expected a number (or a Value) near ${formatNumber(want)}, got ${describe(got)}`;
-  if (Number.isNaN(want)) return Number.isNaN(got) ? undefined : `${where}: expected NaN, got ${formatNumber(got)}`;
-  if (Number.isNaN(got)) return `${where}: expected ${formatNumber(want)}, got NaN`;
+  if (isNaNValue(want)) return isNaNValue(got) ? undefined : `${where}: expected NaN, got ${formatNumber(got)}`;
+  if (isNaNValue(got)) return `${where}: expected ${formatNumber(want)}, got NaN`;
   if (got === want) return undefined;
-  const diff = Math.abs(got - want);
-  const allowed = tol * Math.max(1, Math.abs(want));
-  if (Number.isFinite(want) && diff <= allowed) return undefined;
+  const diff = abs(got - want);
+  const size = abs(want);
+  const allowed = tol * (size > 1 ? size : 1);
+  if (isFinite(want) && diff <= allowed) return undefined;
   // Three significant digits say how far off it is without float noise like 0.09999999999999964.
-  const off = Number.isFinite(diff) ? `, off by ${formatNumber(Number(diff.toPrecision(3)))}` : "";
+  const off = isFinite(diff) ? `, off by ${formatNumber(Number(diff.toPrecision(3)))}` : "";
   return `${where}: expected ${formatNumber(want)}, got ${formatNumber(got)}${off} (tolerance ±${formatNumber(Number(allowed.toPrecision(3)))})`;
 }
 
 /** `problem` is one line that starts with the exercise's name (or a path under it). */
 function fail(problem: string, hint?: string): never {
+  listener?.(problem, false);
   throw new CheckError(hint ? `✗ ${problem}\nHint: ${hint}` : `✗ ${problem}`);
 }
 
 function pass(name: string): void {
+  listener?.(name, true);
   // In a kernel `show` displays the HTML and returns nothing; elsewhere it hands the markup back.
   const notShown = show(`<div class="mg-check-pass" style="color:#1a7f37;font-family:monospace">✓ ${escapeHtml(name)}</div>`, "html");
   if (notShown !== undefined) console.log(`✓ ${name}`);
 }
 
+
+// Nothing an answer cell does can replace what the checks are made of.
+for (const f of [check, checkGrads, checkTrue, onCheckVerdict]) Object.freeze(f);
+Object.freeze(CheckError.prototype);
+Object.freeze(CheckError);
+// The module's exports too (an answer's Object.assign on them would reach every later check).
+declare const module: { exports: object } | undefined;
+if (typeof module === "object" && module !== null && typeof module.exports === "object") Object.freeze(module.exports);

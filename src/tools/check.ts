@@ -10,17 +10,19 @@
  * own; a check cell that never ran (aborted, or after a timeout stopped the kernel) is "not run",
  * a failure. Exit code 0 only when every exercise of every notebook passed.
  */
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
-import { type Notebook, NotebookError, serializeNotebook, sourceText } from "../ipynb/notebook.js";
+import { type Notebook, NotebookError, serializeNotebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { assembleSubmission, withoutRebindLine } from "../ipynb/submission.js";
+import { type Sandbox, libraryDigest, makeGradingKernel } from "./confine.js";
 import { packageRoot } from "./files.js";
 import { mapLimit } from "./processes.js";
-import { type CellReport, type Executor, type RunResult, runNotebook } from "./run.js";
+import { type CellReport, type Executor, type RunResult, runNotebook, stopRunningNotebooks } from "./run.js";
 
 export type ExerciseStatus = "pass" | "fail" | "not-run" | "timeout";
 
@@ -30,12 +32,16 @@ export interface ExerciseReport {
   status: ExerciseStatus;
   /** Why it did not pass: the first lines of the error. */
   message?: string;
+  /** Said in the notebook's notes too (tampering found). */
+  note?: string;
 }
 
 export interface NotebookReport {
   notebook: string;
-  /** The lesson it was graded against. */
+  /** The name of the lesson it was graded against. */
   lesson?: string;
+  /** How the submission's kernel was confined (tools/confine.ts). */
+  sandbox?: Sandbox;
   /** Set when the notebook could not be checked at all (missing, malformed, no lesson, kernel trouble). */
   error?: string;
   /** What grading ignored or repaired in the submission (changed checks, extra cells, …). */
@@ -75,19 +81,62 @@ export function firstLines(text: string, max = 3): string {
   return shown.join("\n");
 }
 
-/** The lesson a submission belongs to: the name stamped by `npm run exercises`, else its file name. */
-export function findLesson(submission: Notebook, file: string, lessonsDir: string): string {
+/** A lesson's name: a file name in the lessons folder, without ".ipynb" (never a path). */
+export const LESSON_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export interface FoundLesson {
+  /** The lesson file, inside the lessons folder. */
+  file: string;
+  /** Its name (the file name without .ipynb). */
+  name: string;
+  /** Said when the file name and the stamp disagree (the stamp wins). */
+  note?: string;
+}
+
+/**
+ * The lesson a submission belongs to: the name stamped by `npm run exercises`, else its file name,
+ * always a notebook directly inside `lessonsDir`. A stamp that is not a plain name (a path, "..")
+ * is refused: it would let a submission pick its own checks.
+ */
+export function findLesson(submission: Notebook, file: string, lessonsDir: string): FoundLesson {
   const stamp = submission.metadata.micrograd_ts;
   const stamped = typeof stamp === "object" && stamp !== null && !Array.isArray(stamp) ? stamp.lesson : undefined;
-  const names = [typeof stamped === "string" ? `${stamped}.ipynb` : undefined, path.basename(file)].filter((n): n is string => n !== undefined);
-  for (const name of names) {
-    const lesson = path.join(lessonsDir, name);
-    if (fs.existsSync(lesson)) return lesson;
+  const fileName = path.basename(file).replace(/\.ipynb$/i, "");
+  const inside = (name: string) => {
+    const lesson = path.join(lessonsDir, `${name}.ipynb`);
+    return LESSON_NAME.test(name) && !name.includes("..") && path.dirname(lesson) === path.resolve(lessonsDir) && fs.existsSync(lesson) && fs.statSync(lesson).isFile() ? lesson : undefined;
+  };
+  if (stamped !== undefined) {
+    if (typeof stamped !== "string" || !LESSON_NAME.test(stamped) || stamped.includes("..")) {
+      throw new NotebookError(`${file}: its metadata names the lesson ${JSON.stringify(stamped)}, which is not a lesson's name (a lesson is named, never a path): refusing to grade it`);
+    }
+    const lesson = inside(stamped);
+    if (!lesson) {
+      throw new NotebookError(`${file}: its metadata names the lesson "${stamped}", and there is no ${stamped}.ipynb in ${lessonsDir} (pass --lessons DIR if the lessons are elsewhere)`);
+    }
+    const note = fileName !== stamped ? `the file is named ${path.basename(file)} but its metadata says it is a copy of ${stamped}: graded against ${stamped}` : undefined;
+    return { file: lesson, name: stamped, note };
   }
+  const lesson = inside(fileName);
+  if (lesson) return { file: lesson, name: fileName };
   throw new NotebookError(
-    `${file}: cannot tell which lesson it belongs to: no lesson named ${names.map((n) => `"${n}"`).join(" or ")} in ${lessonsDir} ` +
+    `${file}: cannot tell which lesson it belongs to: it has no lesson stamp and no lesson named "${fileName}.ipynb" is in ${lessonsDir} ` +
       "(keep the lesson's file name, or pass --lessons DIR)",
   );
+}
+
+/** A submission is read only when it is a plain file: a symbolic link (to /etc/passwd, say) is refused unread. */
+export function readSubmission(file: string): Notebook {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(file);
+  } catch {
+    throw new NotebookError(`${file}: no such file`);
+  }
+  if (stat.isSymbolicLink()) throw new NotebookError(`${file}: is a symbolic link: refusing to grade it (grade the notebook file itself)`);
+  if (stat.isDirectory()) throw new NotebookError(`${file}: is a folder, not a notebook`);
+  if (!stat.isFile()) throw new NotebookError(`${file}: is not a regular file: refusing to grade it`);
+  return readNotebook(file);
 }
 
 /** Execute a submission as its lesson says, and judge each exercise. Never throws for a bad notebook. */
@@ -97,49 +146,144 @@ export async function gradeNotebook(file: string, options: GradeOptions = {}): P
   let lesson: Notebook;
   let submission: Notebook;
   try {
-    submission = readNotebook(file);
-    report.lesson = findLesson(submission, file, lessonsDir);
-    lesson = readNotebook(report.lesson);
+    submission = readSubmission(file);
+    const found = findLesson(submission, file, lessonsDir);
+    report.lesson = found.name;
+    if (found.note) report.notes.push(found.note);
+    lesson = readNotebook(found.file);
   } catch (e) {
     return { ...report, error: e instanceof NotebookError ? e.message : String(e) };
   }
-  const problems = validate(lesson, { notebook: report.lesson, role: "lesson" });
+  const problems = validate(lesson, { notebook: `${report.lesson}.ipynb`, role: "lesson" });
   if (problems.length > 0) return { ...report, error: problems.map(formatProblem).join("\n") };
-  const kernel = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
-  if (kernel !== undefined && kernel !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernel)}: graded with the TypeScript kernel (tslab)`);
+  const kernelName = (submission.metadata.kernelspec as { name?: unknown } | undefined)?.name;
+  if (kernelName !== undefined && kernelName !== "tslab") report.notes.push(`its kernel is ${JSON.stringify(kernelName)}: graded with the TypeScript kernel (tslab)`);
 
   const { notebook, notes } = assembleSubmission(lesson, submission);
   report.notes.push(...notes);
   const graded = gradedCells(notebook);
   report.total = graded.reduce((sum, g) => sum + g.points, 0);
-  if (graded.length === 0) return { ...report, ok: true };
+  if (graded.length === 0) return { ...report, error: `${file}: the lesson ${report.lesson} has no exercises (no check cells): nothing to grade it on` };
 
-  // The assembled notebook runs where the submission lies, so relative paths mean what they meant.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "micrograd-check-"));
-  const assembled = path.join(tmp, path.basename(file));
+  // Each check cell gets a nonce on its first line; the confined kernel signs its verdict on it.
+  const nonces = new Map<string, number>();
+  for (const g of graded) {
+    const nonce = crypto.randomBytes(16).toString("hex");
+    nonces.set(nonce, g.index);
+    const cell = notebook.cells[g.index]!;
+    const [first, ...rest] = sourceText(cell).split("\n");
+    cell.source = toSourceLines([`${first} //@micrograd-check ${nonce}`, ...rest].join("\n"));
+  }
+  const changed = libraryChanged();
+  if (changed) return { ...report, error: `${file}: not graded: ${changed}` };
+  const secret = crypto.randomBytes(32);
+  const kernel = makeGradingKernel(secret);
+  trackRunDir(kernel.runDir);
+  report.sandbox = kernel.sandbox;
+  const assembled = path.join(kernel.runDir, path.basename(file));
   let run: RunResult;
+  let verdicts: Map<number, Verdict>;
   try {
     fs.writeFileSync(assembled, serializeNotebook(notebook));
     const execute = options.run ?? runNotebook;
-    run = await execute(assembled, { continueOnError: true, timeout: options.timeout, cwd: path.dirname(path.resolve(file)) });
+    run = await execute(assembled, { continueOnError: true, timeout: options.timeout, cwd: kernel.workDir, kernel: kernel.kernelName, env: kernel.env });
+    verdicts = readVerdicts(path.join(kernel.gradingDir, "records"), secret, nonces);
   } catch (e) {
     const why = firstLines(e instanceof Error ? e.message : String(e), 1).replace("\n…", " …").replaceAll(assembled, file);
     return { ...report, error: why.includes(file) ? why : `${file}: ${why}` };
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(kernel.runDir, { recursive: true, force: true });
+    untrackRunDir(kernel.runDir);
   }
-  const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!)) } : c));
-  report.exercises = judgeRun(notebook, graded, cells);
+  const after = libraryChanged();
+  if (after) return { ...report, error: `${file}: its grade is void: ${after}` };
+  const cells = run.cells.map((c) => (isCheckCell(lesson.cells[c.index]!) && c.message ? { ...c, message: withoutNonce(withoutRebindLine(c.message, sourceText(lesson.cells[c.index]!))) } : c));
+  report.exercises = judgeRun(notebook, graded, cells, verdicts);
+  for (const e of report.exercises) if (e.note) report.notes.push(e.note);
   report.earned = report.exercises.reduce((sum, e) => sum + (e.status === "pass" ? e.points : 0), 0);
   report.ok = report.exercises.every((e) => e.status === "pass");
   return report;
 }
 
+/** A check cell's verdict as the grading kernel signed it (tools/../kernel/grading.ts). */
+export interface Verdict {
+  verdict: "pass" | "fail" | "tampered";
+  detail: string;
+}
+
+/** The authentic verdict records, by check cell index: lines whose HMAC matches the run's secret. */
+export function readVerdicts(file: string, secret: Buffer, nonces: Map<string, number>): Map<number, Verdict> {
+  const verdicts = new Map<number, Verdict>();
+  let text = "";
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return verdicts; // no record: nothing passed
+  }
+  for (const line of text.split("\n")) {
+    const m = /^([0-9a-f]{32}) (pass|fail|tampered) ([A-Za-z0-9+/=]*) ([0-9a-f]{64})$/.exec(line);
+    if (!m) continue;
+    const signed = `${m[1]} ${m[2]} ${m[3]}`;
+    const mac = crypto.createHmac("sha256", secret).update(signed).digest();
+    const given = Buffer.from(m[4]!, "hex");
+    const index = nonces.get(m[1]!);
+    if (index === undefined || given.length !== mac.length || !crypto.timingSafeEqual(mac, given)) continue;
+    const v: Verdict = { verdict: m[2] as Verdict["verdict"], detail: Buffer.from(m[3]!, "base64").toString("utf8") };
+    // A cell is judged by its worst authentic record (it runs once; a second record is suspicious).
+    const had = verdicts.get(index);
+    if (!had || had.verdict === "pass") verdicts.set(index, v);
+  }
+  return verdicts;
+}
+
+function withoutNonce(message: string): string {
+  return message.replace(/ ?\/\/@micrograd-check [0-9a-f]{32}/g, "");
+}
+
+/** The library's digest when this process graded its first submission. */
+let firstLibrary: string | undefined;
+/** Why the library can no longer be trusted (it changed since the first submission), or undefined. */
+function libraryChanged(): string | undefined {
+  const now = libraryDigest();
+  firstLibrary ??= now;
+  return now === firstLibrary ? undefined : "the library in dist/ changed since grading began (rebuild it with npm run build, check nothing else writes there, and grade again)";
+}
+
+/** Run folders of gradings under way, removed if the command is stopped. */
+const runDirs = new Set<string>();
+function trackRunDir(dir: string): void {
+  runDirs.add(dir);
+}
+function untrackRunDir(dir: string): void {
+  runDirs.delete(dir);
+}
+/** Remove the run folders of gradings still under way (the command was stopped). */
+export function removeRunDirs(): void {
+  for (const dir of runDirs) fs.rmSync(dir, { recursive: true, force: true });
+  runDirs.clear();
+}
+
 /** Each exercise's verdict from the executed cells (pure: the tests feed it synthetic runs). */
-export function judgeRun(nb: Notebook, graded: GradedCell[], cells: CellReport[]): ExerciseReport[] {
+/**
+ * Each exercise's verdict from the executed cells (pure: the tests feed it synthetic runs). With
+ * `verdicts` (a confined grading run) a check passes only with an authentic "pass" record: the
+ * executor's "ok" alone could have been forged by an answer cell.
+ */
+export function judgeRun(nb: Notebook, graded: GradedCell[], cells: CellReport[], verdicts?: Map<number, Verdict>): ExerciseReport[] {
   const byIndex = new Map(cells.map((c) => [c.index, c]));
   const isSolution = (c: CellReport) => isSolutionCell(nb.cells[c.index]!);
-  return graded.map((g, i) => judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution));
+  return graded.map((g, i) => {
+    const r = judge(g, byIndex, () => rootCause(nb, graded, i, byIndex), isSolution);
+    if (!verdicts) return r;
+    const v = verdicts.get(g.index);
+    if (v?.verdict === "tampered") {
+      return { ...r, status: "fail", message: `✗ not graded: ${v.detail}`, note: `"${g.gradeId}" got 0: ${v.detail}` };
+    }
+    if (r.status !== "pass") return r;
+    if (v?.verdict === "pass") return r;
+    const why = v?.detail || "the kernel reported success, but the check's own record says it did not pass (an answer cell interfered with the kernel)";
+    return { ...r, status: "fail", message: `✗ ${why}`, note: `"${g.gradeId}" got 0: ${why}` };
+  });
 }
 
 /**
@@ -194,7 +338,7 @@ export function formatReport(r: NotebookReport): string {
   if (r.error) return r.error.split("\n").map((l) => `error: ${l}`).join("\n");
   if (r.exercises.length === 0) return `${r.notebook}\n  no exercises in this notebook (no check cells): nothing to check`;
   const width = Math.max(...r.exercises.map((e) => e.gradeId.length));
-  const lines = [r.notebook];
+  const lines = [`${r.notebook} (graded against the lesson ${r.lesson})`];
   for (const n of r.notes) lines.push(`  note: ${n}`);
   for (const e of r.exercises) {
     const pts = `${e.status === "pass" ? e.points : 0}/${e.points} pt${e.points === 1 ? "" : "s"}`;
@@ -261,7 +405,21 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   return reports.every((r) => r.ok) ? 0 : 1;
 }
 
+/** Stopped (Ctrl-C, kill, a closed terminal): stop the runners and their kernels now, remove the run folders, exit. */
+function stopOnSignals(): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      console.error(`check: ${signal}: stopping the notebook runners and their kernels`);
+      void stopRunningNotebooks(5).then(() => {
+        removeRunDirs();
+        process.exit(130);
+      });
+    });
+  }
+}
+
 if (require.main === module) {
+  stopOnSignals();
   main().then(
     (code) => (process.exitCode = code),
     (e: unknown) => {

@@ -168,7 +168,13 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     const target = good.get(name)?.target;
     if (target) {
       write(`notebooks/${name}.ipynb`, serializeNotebook(clearOutputs(readNotebook(target.file))));
-      write(`exercises/${name}.ipynb`, exerciseCopy(target, log));
+      const copy = exerciseCopy(target);
+      if (typeof copy === "string") write(`exercises/${name}.ipynb`, copy);
+      else {
+        // Never a learner copy with an answer or hidden test left in: none, and the render fails.
+        fs.rmSync(path.join(outDir, `exercises/${name}.ipynb`), { force: true });
+        failures.push({ notebook: target.display, message: copy.problems });
+      }
     }
     docs.push(...sectionDocs(pageFile(name), lesson.title, body));
     write(
@@ -231,12 +237,12 @@ async function executeAll(
   return outcomes;
 }
 
-/** The learner copy offered for download; a lesson whose exercises are broken gets none. */
-function exerciseCopy(target: Target, log: (line: string) => void): string {
+/** The learner copy offered for download; a lesson whose exercises are broken gets none, and says why. */
+function exerciseCopy(target: Target): string | { problems: string } {
   const lesson = readNotebook(target.file);
   const problems = validate(lesson, { notebook: target.display, role: "lesson" });
-  if (problems.length > 0) log(`warning: ${problems.map(formatProblem).join("; ")}`);
-  return serializeNotebook(problems.length > 0 ? clearOutputs(lesson) : learnerCopy(lesson, target.name));
+  if (problems.length > 0) return { problems: `no learner copy: ${problems.map(formatProblem).join("\n")}` };
+  return serializeNotebook(learnerCopy(lesson, target.name));
 }
 
 /** The kernel a notebook asks for (metadata.kernelspec.name), when it can be read. */

@@ -52,6 +52,10 @@ export interface RunOptions {
   cwd?: string;
   /** Seconds the whole notebook may take, kernel start to last output; default 900. */
   limit?: number;
+  /** The kernel to run it with (default "tslab"); grading passes its confined kernel (tools/confine.ts). */
+  kernel?: string;
+  /** Variables added to the runner's environment (grading: where its kernelspec is). */
+  env?: NodeJS.ProcessEnv;
   /** Told what the runner is doing as it goes ("running cell 4 of 30"), for progress lines. */
   onPhase?: (phase: string) => void;
 }
@@ -87,11 +91,12 @@ export async function runNotebook(notebook: string, options: RunOptions = {}): P
     fs.writeFileSync(input, JSON.stringify(nb));
     const args = [path.join(packageRoot(), ...DRIVER), input, "--out", out, "--timeout", String(timeout), "--cwd", cwd];
     if (continueOnError) args.push("--continue-on-error");
+    if (options.kernel) args.push("--kernel", options.kernel);
     let phase = "starting the notebook runner";
     let overdue: string | undefined; // the phase the limit caught it in
     let timer: NodeJS.Timeout | undefined;
     const { code, stderr } = await spawnCollect(jupyter.python, args, {
-      env: jupyter.env,
+      env: { ...jupyter.env, ...options.env },
       keepStdout: false, // the kernel inherits the runner's stdout
       started: (child) => {
         running.add(child);

@@ -265,7 +265,18 @@ async def run_until_stopped(args):
         raise ValueError("stopped by a signal: the kernel was shut down") from e
 
 
+def die_with_parent():
+    """Linux: be sent SIGTERM when the process that started us dies, even by SIGKILL, so that no
+    runner (and so no kernel, which we shut down on SIGTERM) outlives the command that started it."""
+    try:
+        import ctypes, ctypes.util
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 def main():
+    die_with_parent()
     p = argparse.ArgumentParser()
     p.add_argument("notebook")
     p.add_argument("--out", required=True)

@@ -78,13 +78,28 @@ export function notebookArgs(jupyter: Pick<PreparedJupyter, "notebookMajor">, ro
  */
 export function pythonArgs(notebookArgs: string[]): string[] {
   const launcher = [
-    "import ctypes, ctypes.util, runpy, signal, sys",
+    "import ctypes, ctypes.util, os, runpy, signal, sys",
     "try: ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6').prctl(1, int(signal.SIGTERM))",
     "except Exception: pass",
-    "sys.argv = ['jupyter-notebook'] + sys.argv[1:]",
+    // The token leaves the environment (every kernel would inherit it) for the in-process argv,
+    // which no other process sees (/proc/PID/cmdline keeps the original command line).
+    "token = os.environ.pop('JUPYTER_TOKEN', None)",
+    "app = 'ServerApp' if any(a.startswith('--ServerApp.') for a in sys.argv) else 'NotebookApp'",
+    "sys.argv = ['jupyter-notebook'] + sys.argv[1:] + ([f'--{app}.token={token}'] if token else [])",
     "runpy.run_module('notebook', run_name='__main__', alter_sys=True)",
   ].join("\n");
   return ["-c", launcher, ...notebookArgs];
+}
+
+/** Said when Jupyter will listen on more than this machine: plain HTTP, the token its only lock. */
+export function networkWarning(ip: string): string | undefined {
+  const loopback = ip === "localhost" || ip === "::1" || /^127\.\d+\.\d+\.\d+$/.test(ip);
+  if (loopback) return undefined;
+  return (
+    `warning: --ip ${ip || '""'} makes Jupyter reachable from the network, over plain HTTP (not encrypted): ` +
+    "anyone who can reach this machine can try to connect, and anyone on the way can read the token and your notebooks. " +
+    "Jupyter runs code with your rights. Use it only on a network you trust, or keep the default 127.0.0.1 and use an SSH tunnel."
+  );
 }
 
 function urlFor(o: StartOptions, token: string): string {
@@ -143,6 +158,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   const root = packageRoot();
+  const warning = networkWarning(options.ip);
+  if (warning) log(warning);
   if (await portTaken(options.ip, options.port)) {
     console.error(`start: port ${options.port} on ${options.ip} is already taken (another Jupyter?). Stop that server, or pick another port: npm start -- --port ${options.port + 1}`);
     return 1;

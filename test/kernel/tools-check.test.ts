@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatReport, gradeNotebook } from "../../src/tools/check";
+import { gradingSandbox } from "../../src/tools/confine";
 import { readNotebook } from "../../src/ipynb/read";
 import { serializeNotebook, toSourceLines } from "../../src/ipynb/notebook";
 import { generateExercises } from "../../src/tools/exercises";
@@ -46,7 +47,8 @@ describe.concurrent("checking executed notebooks", () => {
     });
     expect(report).toEqual({
       notebook: fixture("solved.ipynb"),
-      lesson: fixture("solved.ipynb"),
+      lesson: "solved",
+      sandbox: gradingSandbox(),
       notes: [],
       exercises: [
         { gradeId: "slope-check", points: 2, status: "pass" },
@@ -71,7 +73,7 @@ describe.concurrent("checking executed notebooks", () => {
     const { code, stdout, stderr } = await cli(["--lessons", ".", "solved.ipynb"]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toBe(
-      "solved.ipynb\n  ✓ slope-check    2/2 pts\n  ✓ build-L-check  3/3 pts\n  5/5 points, 2 of 2 exercises pass\n",
+      "solved.ipynb (graded against the lesson solved)\n  ✓ slope-check    2/2 pts\n  ✓ build-L-check  3/3 pts\n  5/5 points, 2 of 2 exercises pass\n",
     );
   });
 
@@ -79,19 +81,18 @@ describe.concurrent("checking executed notebooks", () => {
     const copy = join(dir, "exercises", "solved.ipynb");
     const { code, stdout, stderr } = await cli(["--lessons", ".", "mixed.ipynb", "no-exercises.ipynb", copy]);
     expect(code).toBe(1);
-    expect(stderr).toBe("");
+    // A lesson without exercises is nothing to grade on: an error, never a pass.
+    expect(stderr).toBe("error: no-exercises.ipynb: the lesson no-exercises has no exercises (no check cells): nothing to grade it on\n");
     expect(stdout).toBe(
       [
-        "mixed.ipynb",
+        "mixed.ipynb (graded against the lesson mixed)",
         "  ✓ first-check   1/1 pt",
         "  ✗ second-check  0/2 pts",
         "      CheckError: ✗ three: expected 3, got 2, off by 1 (tolerance ±3e-6)",
         "      Hint: count again",
         "  ✓ third-check   3/3 pts",
         "  4/6 points, 2 of 3 exercises pass",
-        "no-exercises.ipynb",
-        "  no exercises in this notebook (no check cells): nothing to check",
-        copy,
+        `${copy} (graded against the lesson solved)`,
         "  ✗ slope-check    0/2 pts",
         "      Error: not implemented: slope",
         "  ✗ build-L-check  0/3 pts",
@@ -148,6 +149,7 @@ describe.concurrent("checking executed notebooks", () => {
     ]);
     expect(report.exercises[0]!.message).toMatch(/CheckError: ✗ slope at 3: expected 14, got 0/);
     expect(report.notes).toEqual([
+      "the file is named tampered.ipynb but its metadata says it is a copy of solved: graded against solved",
       'the answer cell "slope" redefines check, which the checks use: the checks call the real ones',
       'the answer cell "build-L" redefines checkGrads, which the checks use: the checks call the real ones',
       'the check cell "build-L-check" was changed in the submission: graded with the lesson\'s check and points',

@@ -74,7 +74,7 @@ describe("judgeRun(notebook, graded, cells)", () => {
 describe("formatReport(report)", () => {
   const report: NotebookReport = {
     notebook: "mine.ipynb",
-    lesson: "notebooks/solved.ipynb",
+    lesson: "solved",
     notes: ['the check cell "slope-check" was changed in the submission: graded with the lesson\'s check and points'],
     exercises: [
       { gradeId: "slope-check", points: 2, status: "pass" },
@@ -88,7 +88,7 @@ describe("formatReport(report)", () => {
   it("one line per exercise, notes first, then the total", () => {
     expect(formatReport(report)).toBe(
       [
-        "mine.ipynb",
+        "mine.ipynb (graded against the lesson solved)",
         '  note: the check cell "slope-check" was changed in the submission: graded with the lesson\'s check and points',
         "  ✓ slope-check    2/2 pts",
         "  ✗ build-L-check  0/3 pts",
@@ -129,12 +129,12 @@ describe("main(argv): bad input gets one clear line, no traceback, and no kernel
 
   it("a notebook that belongs to no lesson says so and how to fix it", async () => {
     expect(await run([join(FIXTURES, "solved.ipynb")])).toBe(1);
-    expect(printed.err.join("\n")).toMatch(/solved\.ipynb: cannot tell which lesson it belongs to: no lesson named "solved\.ipynb" in .*notebooks \(keep the lesson's file name, or pass --lessons DIR\)/);
+    expect(printed.err.join("\n")).toMatch(/solved\.ipynb: cannot tell which lesson it belongs to: it has no lesson stamp and no lesson named "solved\.ipynb" is in .*notebooks \(keep the lesson's file name, or pass --lessons DIR\)/);
   });
 
-  it("a lesson without exercises: nothing to check, exit 0", async () => {
-    expect(await run(["--lessons", FIXTURES, join(FIXTURES, "no-exercises.ipynb")])).toBe(0);
-    expect(printed.out.join("\n")).toMatch(/no-exercises\.ipynb\n  no exercises in this notebook \(no check cells\): nothing to check$/);
+  it("a lesson without exercises is an error, not a pass (a stamp naming one must not earn an exit 0)", async () => {
+    expect(await run(["--lessons", FIXTURES, join(FIXTURES, "no-exercises.ipynb")])).toBe(1);
+    expect(printed.err.join("\n")).toMatch(/no-exercises\.ipynb: the lesson no-exercises has no exercises \(no check cells\): nothing to grade it on$/);
   });
 
   it("usage errors exit 2", async () => {
