@@ -4,6 +4,7 @@ export type { Operand } from "./engine.js";
 export { Module, Neuron, Layer, MLP } from "./nn.js";
 export type { Input, NetOptions } from "./nn.js";
 export { MT19937, PythonRandom, NumpyRandomState, SeededRandom, defaultRng, seed } from "./random.js";
+export { freshRng } from "./notebook/fresh-rng.js";
 export type { Rng, NoiseRng } from "./random.js";
 export { makeMoons } from "./data.js";
 export type { Dataset, MoonsOptions } from "./data.js";

@@ -5,7 +5,7 @@
  * The format is plain code, so a wrong answer reads like what a learner would type:
  *
  *     Lines before the first entry are comments.
- *     ## forward_diff: the exact gradient, which does not depend on h
+ *     ## forward-diff: the exact gradient, which does not depend on h
  *     return gradG(a, b, c);
  *     ## rsub-rdiv: …
  *     return new Value(k - v.data);
