@@ -5,6 +5,8 @@ export { Module, Neuron, Layer, MLP } from "./nn.js";
 export type { Input, NetOptions } from "./nn.js";
 export { MT19937, PythonRandom, NumpyRandomState, SeededRandom, defaultRng, seed } from "./random.js";
 export { freshRng } from "./notebook/fresh-rng.js";
+export { checkFresh } from "./notebook/check-fresh.js";
+export type { FreshCase } from "./notebook/check-fresh.js";
 export { randomExpression, RandomExpression } from "./notebook/random-expression.js";
 export type { ExpressionOp, ExpressionStep, RandomExpressionOptions, NodeLike } from "./notebook/random-expression.js";
 export type { Rng, NoiseRng } from "./random.js";
