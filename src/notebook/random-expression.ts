@@ -74,8 +74,9 @@ export class RandomExpression {
   /**
    * Build the recipe with a class: `leaf(data, label)` makes each leaf, and every step calls the
    * operand's method (`a.add(b)`, `a.tanh()`, `a.pow(k)`). Returns every node, leaves first, output last.
+   * Any class will do (lesson 2's has no `grad`); `compare` needs `data` and `grad`.
    */
-  build<V extends NodeLike>(leaf: (data: number, label: string) => V): V[] {
+  build<V>(leaf: (data: number, label: string) => V): V[] {
     const nodes: V[] = this.leafData.map((x, i) => leaf(x, this.name(i)));
     for (const s of this.steps) {
       const a = nodes[s.a] as unknown as Record<string, (...args: unknown[]) => V>;
