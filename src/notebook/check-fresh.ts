@@ -32,8 +32,13 @@ export function checkFresh(name: string, count: number, test: (rng: SeededRandom
   if (notShown !== undefined) console.log(`✓ ${text}`);
 }
 
+/** Array.isArray does not narrow readonly arrays. */
+function isList(x: unknown): x is readonly Checkable[] {
+  return Array.isArray(x);
+}
+
 function differ(got: unknown, want: Checkable, tol: number, where = ""): string | undefined {
-  if (Array.isArray(want)) {
+  if (isList(want)) {
     if (!Array.isArray(got)) return `expected${where ? ` ${where}` : ""} an array of ${want.length}, got ${describe(got)}`;
     if (got.length !== want.length) return `expected${where ? ` ${where}` : ""} an array of ${want.length}, got an array of ${got.length}`;
     for (let i = 0; i < want.length; i++) {
@@ -46,7 +51,7 @@ function differ(got: unknown, want: Checkable, tol: number, where = ""): string 
   if (typeof want === "boolean" || typeof want === "string") {
     return got === want ? undefined : `${at}expected ${JSON.stringify(want)}, got ${describe(got)}`;
   }
-  const w = typeof want === "number" ? want : want.data;
+  const w = typeof want === "number" ? want : (want as { data: number }).data;
   const g = typeof got === "object" && got !== null && typeof (got as { data?: unknown }).data === "number" ? (got as { data: number }).data : got;
   if (typeof g !== "number") return `${at}expected a number near ${formatNumber(w)}, got ${describe(got)}`;
   if (Number.isNaN(w)) return Number.isNaN(g) ? undefined : `${at}expected NaN, got ${formatNumber(g)}`;
