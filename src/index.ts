@@ -19,6 +19,7 @@ export type { CheckOptions, Checkable } from "./notebook/check.js";
 export { drawGraph, graphDot } from "./viz/graph.js";
 export type { DrawGraphOptions } from "./viz/graph.js";
 export type { GraphNode } from "./viz/dot.js";
+export { drawNetwork, drawNeuron, networkDot, neuronDot } from "./viz/network.js";
 export { drawBackwardSteps } from "./viz/steps.js";
 export type { BackwardStepsOptions } from "./viz/steps.js";
 export { replayBackward } from "./viz/backward-frames.js";
