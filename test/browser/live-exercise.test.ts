@@ -24,7 +24,7 @@ import { launchBrowser } from "../support/browser";
 import { hasChromium, hasJupyter } from "../support/harness";
 
 const lesson = "01-derivatives";
-const answer = 20; // analytic_grad: gradG
+const answer = 20; // analytic-grad: gradG
 const checkCell = 21;
 /** The lecture's gradient of g at (2, 3, 4), as one line a learner could type. */
 /** Lessons whose live outputs hold the other widgets: the backward stepper (06), training progress and the decision boundary (08). */

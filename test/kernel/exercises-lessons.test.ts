@@ -2,7 +2,9 @@
  * Every lesson's exercises, end to end: its generated learner copy fails every graded exercise,
  * which proves each check can fail; and a plausible wrong answer to every exercise, kept in
  * test/fixtures/wrong-answers/, fails that exercise's check, which proves the check cannot be
- * gamed by it. (That the solved lesson passes every exercise is checked by notebooks.test.ts, from
+ * gamed by it; a copied answer (the visible expected numbers hard-coded) fails too, because checks
+ * also run hidden tests at fresh inputs; and correct answers written differently from the lesson's
+ * pass, put into the learner copy in place of its stubs, with full marks. (That the solved lesson passes every exercise is checked by notebooks.test.ts, from
  * the run it already makes, so each lesson executes once per test run.)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -14,7 +16,7 @@ import { formatProblem, gradedCells, isCheckCell, isSolutionCell, nbgraderMeta, 
 import { formatReport, gradeNotebook } from "../../src/tools/check";
 import { generateExercises } from "../../src/tools/exercises";
 import { type RunResult, runNotebook } from "../../src/tools/run";
-import { readWrongAnswers, rounds, withAnswers } from "../support/wrong-answers";
+import { readWrongAnswers, rounds, solveCopy, withAnswers } from "../support/wrong-answers";
 
 const ROOT = resolve(__dirname, "..", "..");
 // MICROGRAD_LESSONS points the test at another folder of lessons (to try it on fixtures).
@@ -64,7 +66,10 @@ describe("the lessons' exercises", () => {
     expect(existsSync(fixture), `no wrong answers for ${name}: write ${fixture}`).toBe(true);
     const answers = readWrongAnswers(fixture);
     const solutions = lesson.cells.filter(isSolutionCell).map((c) => String(nbgraderMeta(c)!.grade_id));
-    expect([...new Set(answers.map((a) => a.gradeId))].sort(), "one wrong answer (at least) for every solution cell").toEqual([...solutions].sort());
+    for (const kind of ["wrong", "copied", "correct"] as const) {
+      const have = [...new Set(answers.filter((a) => a.kind === kind).map((a) => a.gradeId))].sort();
+      expect(have, `one ${kind} answer (at least) for every solution cell`).toEqual([...solutions].sort());
+    }
 
     for (const [r, round] of rounds(answers).entries()) {
       // Named like its lesson, as a learner's copy is, so that npm run check finds the lesson.
@@ -84,18 +89,37 @@ describe("the lessons' exercises", () => {
         if (isSolutionCell(cell)) {
           owner = String(meta!.grade_id);
           const ran = status.get(index);
-          if (wrong.has(owner)) expect(ran?.status, `round ${r + 1}: the wrong answer for ${owner} must itself run: ${ran?.message}`).toBe("ok");
+          if (wrong.has(owner)) expect(ran?.status, `round ${r + 1}: the answer for ${owner} must itself run: ${ran?.message}`).toBe("ok");
         } else if (isCheckCell(cell)) {
           const e = report.exercises.find((x) => x.gradeId === meta!.grade_id)!;
           const answer = round.find((a) => a.gradeId === owner);
-          if (answer) {
-            expect(e.status, `round ${r + 1}: ${e.gradeId} passed the wrong answer to ${owner} (${answer.why})`).toBe("fail");
+          const mustFail = answer && answer.kind !== "correct" && (answer.fails === undefined || answer.fails.includes(e.gradeId));
+          if (answer && mustFail) {
+            expect(e.status, `round ${r + 1}: ${e.gradeId} passed the ${answer.kind} answer to ${owner} (${answer.why})`).toBe("fail");
             expect(e.message, `round ${r + 1}: ${e.gradeId} must fail by its own check`).toMatch(/^CheckError: ✗/);
+          } else if (answer) {
+            expect(e.status, `round ${r + 1}: ${e.gradeId} failed the ${answer.kind} answer to ${owner} (${answer.why}): ${e.message}`).toBe("pass");
           } else {
             expect(e.status, `round ${r + 1}: ${e.gradeId} (its answer is the lesson's) ${e.message}`).toBe("pass");
           }
         }
       });
     }
+  }, 900_000);
+
+  // What a learner hands in: the copy (stubs, no hidden tests) with every stub replaced by a correct answer
+  // written differently from the lesson's. Graded against the lesson, it gets every point.
+  it.each(withExercises)("%s: the learner copy with every exercise solved gets full marks", async (name) => {
+    const answers = readWrongAnswers(join(WRONG_ANSWERS, name.replace(/\.ipynb$/, ".txt")));
+    const firstCorrect = [...new Map(answers.filter((a) => a.kind === "correct").reverse().map((a) => [a.gradeId, a])).values()];
+    const folder = join(copies, "..", "solved");
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, name);
+    writeFileSync(file, JSON.stringify(solveCopy(readNotebook(join(copies, name)), firstCorrect), null, 1));
+    const report = await gradeNotebook(file, { timeout: 120, lessonsDir: LESSONS });
+    expect(report.error, formatReport(report)).toBeUndefined();
+    expect(report.exercises.filter((e) => e.status !== "pass").map((e) => `${e.gradeId}: ${e.message}`), formatReport(report)).toEqual([]);
+    expect(report.exercises.length).toBe(gradedCells(readNotebook(join(LESSONS, name))).length);
+    expect(report.earned, formatReport(report)).toBe(report.total);
   }, 900_000);
 });
