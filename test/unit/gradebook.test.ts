@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type GradedSubmission, classOutputs, gradebook, gradebookCsv, gradebookJson, gradescopeResults, junitXml, learnerOf, xmlText } from "../../src/tools/gradebook";
 import { expandNotebooks, glob } from "../../src/tools/submissions";
+import { parseCheckArgs } from "../../src/tools/check";
 
 const ex = (gradeId: string, points: number, status: GradedSubmission["exercises"][number]["status"], message?: string) => ({ gradeId, points, status, ...(message ? { message } : {}) });
 const lesson1 = "/course/notebooks/01-derivatives.ipynb";
@@ -180,5 +181,16 @@ describe("expandNotebooks(args)", () => {
       "top.ipynb",
       "missing/*.ipynb",
     ]);
+  });
+});
+
+describe("parseCheckArgs: the class options", () => {
+  it("--jobs, --gradebook, --format with --out; bad values explained", () => {
+    expect(parseCheckArgs(["class", "--jobs", "4", "--gradebook", "out", "--format", "junit", "--out", "r.xml"])).toEqual({
+      files: ["class"], timeout: undefined, lessonsDir: undefined, jobs: 4, gradebook: "out", format: "junit", out: "r.xml",
+    });
+    expect(parseCheckArgs(["a.ipynb", "--jobs", "0"])).toBe('--jobs needs a whole number ≥ 1, got "0"');
+    expect(parseCheckArgs(["a.ipynb", "--format", "csv"])).toBe('--format is gradescope or junit, got "csv" (the CSV and JSON gradebook: --gradebook DIR)');
+    expect(parseCheckArgs(["a.ipynb", "--out", "x.json"])).toBe("--out names the file for --format gradescope|junit; the gradebook goes to --gradebook DIR");
   });
 });
