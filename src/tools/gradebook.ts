@@ -33,12 +33,19 @@ export function lessonName(s: GradedSubmission): string {
 /**
  * Who handed a submission in. A notebook that keeps its lesson's file name (as `npm run
  * exercises` writes it, one folder per learner: `class/alice/01-derivatives.ipynb`) is named by
- * its folder; any other is named by its file (`class/alice.ipynb`).
+ * its folder; any other is named by its file (`class/alice.ipynb`). `lessons` are the lesson
+ * names known from the class (so an ungradable `class/carol/01-derivatives.ipynb` is carol's too).
  */
-export function learnerOf(s: GradedSubmission): string {
+export function learnerOf(s: GradedSubmission, lessons: ReadonlySet<string> = new Set()): string {
   const file = path.basename(s.notebook).replace(/\.ipynb$/i, "");
   const folder = path.basename(path.dirname(path.resolve(s.notebook)));
-  return s.lesson && file === lessonName(s) && folder ? folder : file;
+  const lessonFile = (s.lesson && file === lessonName(s)) || (!s.lesson && lessons.has(file));
+  return lessonFile && folder ? folder : file;
+}
+
+/** The lesson names the graded submissions of a class were matched to. */
+export function knownLessons(results: GradedSubmission[]): Set<string> {
+  return new Set(results.filter((r) => r.lesson).map(lessonName));
 }
 
 export interface Gradebook {
@@ -59,9 +66,10 @@ export interface Gradebook {
 export function gradebook(results: GradedSubmission[]): Gradebook {
   const columns = new Map<string, Map<string, number>>();
   const learners = new Map<string, Gradebook["learners"][number]>();
+  const known = knownLessons(results);
   for (const r of results) {
     const lesson = lessonName(r);
-    const name = learnerOf(r);
+    const name = learnerOf(r, known);
     const learner = learners.get(name) ?? { learner: name, lessons: {}, earned: 0, total: 0, problems: [] };
     learners.set(name, learner);
     if (!columns.has(lesson) && r.lesson) columns.set(lesson, new Map());
@@ -150,7 +158,8 @@ export function gradebookJson(book: Gradebook, results: GradedSubmission[]): str
  * a failure's message as its output. Fields as Gradescope's autograder specification documents them.
  */
 export function gradescopeResults(results: GradedSubmission[], seconds?: number): object {
-  const learners = new Set(results.map(learnerOf));
+  const known = knownLessons(results);
+  const learners = new Set(results.map((r) => learnerOf(r, known)));
   if (learners.size > 1) throw new Error(`Gradescope grades one submission at a time; these notebooks are from ${learners.size} learners (${[...learners].slice(0, 3).join(", ")}…)`);
   const tests: object[] = [];
   const output: string[] = [];
@@ -203,8 +212,9 @@ export function junitXml(results: GradedSubmission[], seconds?: number): string 
   let tests = 0;
   let failures = 0;
   let errors = 0;
+  const known = knownLessons(results);
   const suites = results.map((r) => {
-    const name = `${learnerOf(r)} · ${lessonName(r)}`;
+    const name = `${learnerOf(r, known)} · ${lessonName(r)}`;
     const cases = r.exercises.map((e) => {
       const body = e.status === "pass" ? "" : `\n      <failure type="${e.status}" message="${xmlText(firstLine(e.message ?? e.status))}">${xmlText(e.message ?? "")}</failure>\n    `;
       return `    <testcase classname="${xmlText(name)}" name="${xmlText(e.gradeId)}" time="0">${body}</testcase>`;
