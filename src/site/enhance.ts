@@ -1,6 +1,8 @@
 /**
  * What JavaScript adds to a page that reads completely without it: the light/dark toggle, a copy
- * button on every code cell, and search across all lessons (its index loads on first use).
+ * button on every code cell, search across all lessons (its index loads on first use; results
+ * show a snippet with the match marked, and arrow keys move through them), and the contents'
+ * mark of the section the reader is in.
  * Plain script (no modules), so it works from file:// and under the site's Content-Security-Policy.
  */
 {
@@ -15,7 +17,14 @@
     if (!toggle) return;
     const dark = effective() === "dark";
     toggle.setAttribute("aria-pressed", String(dark));
-    toggle.textContent = dark ? "☀ Light" : "☾ Dark";
+    // The word is only hidden visually on a phone: the button keeps its name.
+    const icon = document.createElement("span");
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = dark ? "☀" : "☾";
+    const word = document.createElement("span");
+    word.className = "label-word";
+    word.textContent = dark ? "Light" : "Dark";
+    toggle.replaceChildren(icon, " ", word);
     toggle.title = dark ? "Switch to light mode" : "Switch to dark mode";
   };
   if (toggle) {
@@ -67,6 +76,9 @@
     anchor: string;
     lesson: string;
     section: string;
+    text: string;
+    /** The query's terms as they occur in the document (MiniSearch: what each matched). */
+    terms: string[];
   }
   interface SearchIndex {
     search(query: string, options?: object): Hit[];
@@ -76,6 +88,7 @@
     micrograd_search_index?: { options: object; index: unknown };
   }
   const box = document.querySelector<HTMLElement>(".site-search");
+  const opener = document.querySelector<HTMLButtonElement>(".search-open");
   const input = box?.querySelector<HTMLInputElement>("input");
   const list = box?.querySelector<HTMLElement>(".search-results");
   const status = box?.querySelector<HTMLElement>(".search-status");
@@ -93,6 +106,33 @@
       const w = window as unknown as Win;
       return w.MiniSearch!.loadJS(w.micrograd_search_index!.index, w.micrograd_search_index!.options);
     }));
+
+  /** About 160 characters of `text` around the first of `terms`, each occurrence marked. Text nodes only: nothing in the index becomes HTML. */
+  const snippet = (text: string, terms: string[]): HTMLElement => {
+    const p = document.createElement("span");
+    p.className = "search-snippet";
+    const lower = text.toLowerCase();
+    const words = [...new Set(terms.map((t) => t.toLowerCase()).filter(Boolean))].sort((a, b) => b.length - a.length);
+    const at = Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length);
+    const from = at === text.length ? 0 : Math.max(0, text.lastIndexOf(" ", Math.max(0, at - 60)) + 1);
+    let to = Math.min(text.length, from + 160);
+    if (to < text.length) to = Math.max(text.lastIndexOf(" ", to), at + 1);
+    const part = text.slice(from, to);
+    const pattern = words.length ? new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi") : null;
+    if (from > 0) p.append("… ");
+    let last = 0;
+    for (const m of pattern ? part.matchAll(pattern) : []) {
+      p.append(part.slice(last, m.index));
+      const mark = document.createElement("mark");
+      mark.textContent = m[0];
+      p.append(mark);
+      last = m.index! + m[0].length;
+    }
+    p.append(part.slice(last));
+    if (to < text.length) p.append(" …");
+    return p;
+  };
+  const results = (): HTMLAnchorElement[] => [...(list?.querySelectorAll<HTMLAnchorElement>("a") ?? [])];
   const render = async () => {
     if (!input || !list || !status) return;
     const query = input.value.trim();
@@ -103,18 +143,25 @@
     }
     let hits: Hit[];
     try {
-      hits = (await loadIndex()).search(query, { prefix: true, fuzzy: 0.2, boost: { section: 2, lesson: 2 } }).slice(0, 8);
+      hits = (await loadIndex()).search(query, { prefix: true, fuzzy: 0.2, combineWith: "AND", boost: { section: 2, lesson: 2 } });
     } catch (e) {
       status.textContent = `Search is unavailable: ${(e as Error).message}`;
       return;
     }
     if (input.value.trim() !== query) return; // a newer query is on its way
-    status.textContent = hits.length === 0 ? `No results for “${query}”` : `${hits.length} result${hits.length === 1 ? "" : "s"}`;
+    const lessons = new Set(hits.map((h) => h.page)).size;
+    status.textContent =
+      hits.length === 0
+        ? `No results for “${query}”`
+        : `${hits.length} section${hits.length === 1 ? "" : "s"} in ${lessons} lesson${lessons === 1 ? "" : "s"}${hits.length > 1 ? " · ↓ ↑ to move, Enter to open" : ""}`;
     for (const hit of hits) {
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = hit.page + (hit.anchor ? `#${hit.anchor}` : "");
-      a.textContent = hit.section && hit.section !== hit.lesson ? `${hit.lesson} › ${hit.section}` : hit.lesson;
+      const title = document.createElement("span");
+      title.className = "search-title";
+      title.textContent = hit.section && hit.section !== hit.lesson ? `${hit.lesson} › ${hit.section}` : hit.lesson;
+      a.append(title, snippet(hit.text ?? "", hit.terms ?? []));
       li.appendChild(a);
       list.appendChild(li);
     }
@@ -123,15 +170,65 @@
     box.hidden = false;
     input.addEventListener("focus", () => void loadIndex().catch(() => {}), { once: true });
     input.addEventListener("input", () => void render());
-    input.addEventListener("keydown", (e) => {
-      if (e.key === "Enter") {
-        const first = list?.querySelector("a");
-        if (first) first.click();
+    // Arrow keys move through the results (and back up to the box); Enter opens; Escape clears.
+    box.addEventListener("keydown", (e) => {
+      const links = results();
+      const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        if (links.length === 0) return;
+        e.preventDefault();
+        const next = e.key === "ArrowDown" ? Math.min(at + 1, links.length - 1) : at - 1;
+        (next < 0 ? input : links[next]!).focus();
+      } else if (e.key === "Enter" && document.activeElement === input) {
+        links[0]?.click();
         e.preventDefault();
       } else if (e.key === "Escape") {
         input.value = "";
         void render();
+        input.focus();
       }
     });
+    // On a phone the box opens from a button, so the lesson's title is not pushed down.
+    if (opener) {
+      opener.hidden = false;
+      opener.addEventListener("click", () => {
+        const open = !box.classList.contains("open");
+        box.classList.toggle("open", open);
+        opener.setAttribute("aria-expanded", String(open));
+        if (open) input.focus();
+      });
+    }
+  }
+
+  // ---- where the reader is: the section under the top of the window, marked in both contents ----
+  const headings = [...document.querySelectorAll<HTMLElement>("main h2[id]")];
+  const tocLinks = [...document.querySelectorAll<HTMLAnchorElement>('.page-toc a[href^="#"], .site-toc li ol a[href^="#"]')];
+  if (headings.length > 0 && tocLinks.length > 0) {
+    let current: string | undefined;
+    let queued = false;
+    const mark = () => {
+      queued = false;
+      const line = Math.min(160, window.innerHeight / 3);
+      let here: string | undefined;
+      for (const h of headings) {
+        if (h.getBoundingClientRect().top <= line) here = h.id;
+        else break;
+      }
+      if (here === current) return;
+      current = here;
+      for (const a of tocLinks) {
+        if (here !== undefined && a.getAttribute("href") === `#${here}`) a.setAttribute("aria-current", "location");
+        else a.removeAttribute("aria-current");
+      }
+    };
+    const later = () => {
+      if (!queued) {
+        queued = true;
+        requestAnimationFrame(mark);
+      }
+    };
+    addEventListener("scroll", later, { passive: true });
+    addEventListener("resize", later);
+    mark();
   }
 }

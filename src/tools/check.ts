@@ -20,7 +20,9 @@ import { type Notebook, NotebookError, serializeNotebook, sourceText, toSourceLi
 import { readNotebook } from "../ipynb/read.js";
 import { assembleSubmission, withoutRebindLine } from "../ipynb/submission.js";
 import { type Sandbox, libraryDigest, makeGradingKernel } from "./confine.js";
-import { packageRoot } from "./files.js";
+import { packageRoot, writeAtomic } from "./files.js";
+import { type ClassFormat, classOutputs } from "./gradebook.js";
+import { expandNotebooks } from "./submissions.js";
 import { mapLimit } from "./processes.js";
 import { type CellReport, type Executor, type RunResult, runNotebook, stopRunningNotebooks } from "./run.js";
 
@@ -354,12 +356,20 @@ export function formatReport(r: NotebookReport): string {
 }
 
 
-const USAGE = "usage: npm run check -- [--lessons DIR] [--timeout SECONDS] NOTEBOOK.ipynb…";
+const USAGE =
+  "usage: npm run check -- [--lessons DIR] [--timeout SECONDS] [--jobs N] [--gradebook DIR] [--format gradescope|junit] [--out FILE] NOTEBOOK.ipynb|FOLDER|'PATTERN'…";
 
 export interface CheckArgs {
   files: string[];
   timeout?: number;
   lessonsDir?: string;
+  /** Submissions graded at once; default the number of cores. */
+  jobs?: number;
+  /** Write gradebook.csv and gradebook.json into this folder. */
+  gradebook?: string;
+  /** Also write Gradescope's results.json or a JUnit XML report (to `out`). */
+  format?: ClassFormat;
+  out?: string;
 }
 
 /** The command line as options; a string is a usage error to print. */
@@ -369,7 +379,15 @@ export function parseCheckArgs(argv: string[]): CheckArgs | string {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { timeout: { type: "string" }, lessons: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        timeout: { type: "string" },
+        lessons: { type: "string" },
+        jobs: { type: "string" },
+        gradebook: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e) {
     return `${(e as Error).message}\n${USAGE}`;
@@ -383,8 +401,15 @@ export function parseCheckArgs(argv: string[]): CheckArgs | string {
       return `--timeout needs a whole number of seconds ≥ 1, got ${JSON.stringify(values.timeout)}`;
     }
   }
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1) return `--jobs needs a whole number ≥ 1, got ${JSON.stringify(values.jobs)}`;
+  }
+  if (values.format !== undefined && values.format !== "gradescope" && values.format !== "junit") return `--format is gradescope or junit, got ${JSON.stringify(values.format)} (the CSV and JSON gradebook: --gradebook DIR)`;
+  if (values.out !== undefined && values.format === undefined) return `--out names the file for --format gradescope|junit; the gradebook goes to --gradebook DIR`;
   if (positionals.length === 0) return `which notebook? ${USAGE}`;
-  return { files: positionals, timeout, lessonsDir: values.lessons };
+  return { files: positionals, timeout, lessonsDir: values.lessons, jobs, gradebook: values.gradebook, format: values.format as ClassFormat | undefined, out: values.out };
 }
 
 /** The command. Notebooks run as many at a time as there are cores; reports print in the order given. */
@@ -395,8 +420,34 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   const options = { timeout: args.timeout, lessonsDir: args.lessonsDir && path.resolve(args.lessonsDir) };
-  const reports = await mapLimit(args.files, os.cpus().length, (f) => gradeNotebook(f, options));
+  const files = expandNotebooks(args.files);
+  const started = performance.now();
+  const seconds: number[] = [];
+  let done = 0;
+  const reports = await mapLimit(files, args.jobs ?? os.cpus().length, async (f, i) => {
+    const t0 = performance.now();
+    const r = await gradeNotebook(f, options);
+    seconds[i] = (performance.now() - t0) / 1000;
+    done += 1;
+    // A progress line for a class (on stderr, so stdout stays the report).
+    if (files.length > 1) console.error(`[${done}/${files.length}] ${f}: ${r.error ? "could not be graded" : `${r.earned}/${r.total} points`} (${seconds[i]!.toFixed(1)} s)`);
+    return r;
+  });
   for (const r of reports) (r.error ? console.error : console.log)(formatReport(r));
+  const elapsed = (performance.now() - started) / 1000;
+  const outputs = classOutputs(
+    reports.map((r, i) => ({ ...r, seconds: seconds[i] })),
+    { gradebook: args.gradebook, format: args.format, out: args.out, seconds: elapsed },
+  );
+  if (outputs instanceof Error) {
+    console.error(`check: ${outputs.message}`);
+    return 2;
+  }
+  for (const [file, content] of outputs) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    writeAtomic(file, content);
+    console.log(`wrote ${file}`);
+  }
   if (reports.filter((r) => !r.error).length > 1) {
     const earned = reports.reduce((s, r) => s + r.earned, 0);
     const total = reports.reduce((s, r) => s + r.total, 0);

@@ -7,7 +7,8 @@
  * scripts are separate files, so the Content-Security-Policy can forbid inline scripts.
  */
 import { escapeHtml } from "../format.js";
-import type { Lesson, Nav } from "./site.js";
+import { factsHtml } from "./landing.js";
+import type { Lesson, LessonFacts, Nav } from "./site.js";
 
 /** No inline scripts, handlers or plugins: a learner's notebook rendered by a teacher runs nothing. */
 export const CONTENT_SECURITY_POLICY =
@@ -34,6 +35,10 @@ export interface PageOptions {
   nav?: Nav;
   /** Links to this lesson's notebooks (site-relative). */
   downloads?: { solved: string; exercises: string };
+  /** Read and practice time, difficulty, prerequisites: shown under the lesson's title. */
+  facts?: LessonFacts;
+  /** "lesson" (default): contents, cells, on this page; "landing": the index, one wide column. */
+  layout?: "lesson" | "landing";
   /** Extra attributes on <html>, e.g. data-notebook for the live page. */
   htmlAttributes?: Record<string, string>;
   /** Extra scripts (site-relative), loaded deferred after the site's own. */
@@ -45,6 +50,9 @@ export function pageHtml(o: PageOptions): string {
     .map(([k, v]) => ` ${k}="${escapeHtml(v)}"`)
     .join("");
   const scripts = ["assets/enhance.js", ...(o.scripts ?? [])].map((s) => `<script src="${escapeHtml(s)}" defer></script>`).join("\n");
+  const landing = o.layout === "landing";
+  const head = lessonHead(o);
+  const body = head ? withHead(o.body, head) : o.body;
   return `<!DOCTYPE html>
 <html lang="en"${attrs}>
 <head>
@@ -52,16 +60,20 @@ export function pageHtml(o: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>${escapeHtml(o.title)}</title>
+<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="assets/site.css">
 <link rel="stylesheet" href="katex/katex.min.css">
 <script src="assets/theme.js"></script>
 ${scripts}
 </head>
-<body>
-<a class="skip-link" href="#content">Skip to the lesson</a>
+<body class="${landing ? "layout-landing" : "layout-lesson"}">
+<a class="skip-link" href="#content">${landing ? "Skip to the content" : "Skip to the lesson"}</a>
 <header class="site-header">
 <a class="site-title" href="index.html">${escapeHtml(o.siteTitle)}</a>
-<div class="site-search" role="search" hidden>
+${landing ? "" : `<input type="checkbox" id="toc-toggle" class="toc-toggle" aria-controls="site-toc">
+<label for="toc-toggle" class="toc-label"><span aria-hidden="true">☰</span> <span class="label-word">Contents</span></label>
+`}<button type="button" class="search-open" aria-expanded="false" aria-controls="site-search" hidden><span aria-hidden="true">⌕</span> <span class="label-word">Search</span></button>
+<div class="site-search" id="site-search" role="search" hidden>
 <input type="search" placeholder="Search the lessons" aria-label="Search the lessons" autocomplete="off">
 <div class="search-status" role="status" aria-live="polite"></div>
 <ul class="search-results"></ul>
@@ -69,21 +81,35 @@ ${scripts}
 <button type="button" class="theme-toggle" aria-pressed="false" hidden>☾ Dark</button>
 </header>
 <div class="site-layout">
-<input type="checkbox" id="toc-toggle" class="toc-toggle" aria-controls="site-toc">
-<label for="toc-toggle" class="toc-label">Contents</label>
-${contents(o)}
-<main id="content" class="jp-Notebook">
+${landing ? "" : `${contents(o)}\n`}<main id="content" class="jp-Notebook">
 ${navHtml(o.nav, "top")}
-${o.downloads ? downloadsHtml(o.downloads) : ""}
 <!-- cells -->
-${o.body}
+${body}
 <!-- /cells -->
 ${navHtml(o.nav, "bottom")}
 </main>
+${!landing && o.sections?.length ? onThisPage(o.sections) : ""}
 </div>
 </body>
 </html>
 `;
+}
+
+/** Under the lesson's title: its facts and its downloads (kept out of the cells: see cellsOf). */
+function lessonHead(o: PageOptions): string {
+  const parts = [o.facts ? factsHtml(o.facts) : "", o.downloads ? downloadsHtml(o.downloads) : ""].filter(Boolean);
+  return parts.length ? `<!-- lesson-head --><div class="lesson-head">${parts.join("")}</div><!-- /lesson-head -->` : "";
+}
+
+/** `head` right after the first <h1> of the cells (at the top when there is none). */
+function withHead(body: string, head: string): string {
+  const end = body.indexOf("</h1>");
+  return end < 0 ? `${head}\n${body}` : `${body.slice(0, end + 5)}${head}${body.slice(end + 5)}`;
+}
+
+/** The lesson's sections beside it on wide screens; the page's script marks where the reader is. */
+function onThisPage(sections: Section[]): string {
+  return `<nav class="page-toc" aria-label="On this page">\n<p class="toc-heading">On this page</p>\n<ol>${sections.map((s) => `<li><a href="#${escapeHtml(s.id)}">${escapeHtml(s.title)}</a></li>`).join("")}</ol>\n</nav>`;
 }
 
 function contents(o: PageOptions): string {
@@ -100,8 +126,13 @@ function contents(o: PageOptions): string {
 
 function navHtml(nav: Nav | undefined, where: "top" | "bottom"): string {
   if (!nav) return "";
+  // On a phone the titles would take five lines: "Lesson 2" says enough there.
+  const label = (title: string, index = false) => {
+    const short = index ? "All lessons" : /^(Lesson \d+)\s+[—–-]\s+/.exec(title)?.[1];
+    return short ? `<span class="nav-long">${escapeHtml(title)}</span><span class="nav-short" aria-hidden="true">${escapeHtml(short)}</span>` : escapeHtml(title);
+  };
   const link = (l: Nav["prev"], rel: string, text: (t: string) => string) =>
-    !l ? "" : l.href ? `<a${rel ? ` rel="${rel}"` : ""} href="${escapeHtml(l.href)}">${text(escapeHtml(l.title))}</a>` : `<span class="not-rendered">${text(escapeHtml(l.title))} (not rendered)</span>`;
+    !l ? "" : l.href ? `<a${rel ? ` rel="${rel}"` : ""} href="${escapeHtml(l.href)}">${text(label(l.title, !rel))}</a>` : `<span class="not-rendered">${text(label(l.title, !rel))} (not rendered)</span>`;
   return `<nav class="site-nav site-nav-${where}" aria-label="Lessons, ${where === "top" ? "top" : "bottom"}">
 <span class="site-nav-prev">${link(nav.prev, "prev", (t) => `&larr; ${t}`)}</span>
 <span class="site-nav-index">${link(nav.index, "", (t) => t)}</span>
@@ -110,13 +141,13 @@ function navHtml(nav: Nav | undefined, where: "top" | "bottom"): string {
 }
 
 function downloadsHtml(d: { solved: string; exercises: string }): string {
-  return `<p class="downloads">Open in Jupyter: <a href="${escapeHtml(d.solved)}" download>this lesson (.ipynb)</a> <a href="${escapeHtml(d.exercises)}" download>your exercise copy (.ipynb)</a></p>`;
+  return `<p class="downloads">Download for Jupyter: <a href="${escapeHtml(d.solved)}" download>this lesson (.ipynb)</a> <a href="${escapeHtml(d.exercises)}" download>your exercise copy (.ipynb)</a></p>`;
 }
 
 /** The cells of a page written by pageHtml (undefined for any other file). */
 export function cellsOf(page: string): string | undefined {
   const m = /<!-- cells -->\n([\s\S]*)\n<!-- \/cells -->/.exec(page);
-  return m?.[1];
+  return m?.[1]?.replace(/<!-- lesson-head -->[\s\S]*?<!-- \/lesson-head -->/, "");
 }
 
 /** Links to the pages of `names` (lessons without a page) become their plain text. */

@@ -18,20 +18,21 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblem, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
+import { formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { learnerCopy } from "./exercises.js";
 import { buildLiveBundle } from "./live-bundle.js";
 import { packageRoot, removePendingWrites, shortPath, writeAtomic } from "./files.js";
 import { prepareJupyter } from "./jupyter.js";
+import { landingBody, landingFigures } from "./landing.js";
 import { katexAssets, typesetMath } from "./math.js";
 import { cellsOf, pageHtml, sectionsOf, unlinkPages } from "./page.js";
 import { mapLimit, spawnCollect } from "./processes.js";
 import { RenderCache } from "./render-cache.js";
 import { describeFailures, type Executor, runNotebook, type RunResult, stopRunningNotebooks } from "./run.js";
 import { searchIndexScript, sectionDocs, type SearchDoc } from "./search.js";
-import { INDEX_PAGE, type Lesson, indexNotebook, lessonTitle, linkPages, navFor, pageFile, pageName, syllabusMarkdown, syllabusTitle } from "./site.js";
+import { INDEX_PAGE, type Lesson, lessonTitle, linkPages, linkSyllabus, navFor, pageFile, pageName, parseSyllabus, syllabusTitle } from "./site.js";
 
 export interface RenderOptions {
   /** Notebooks to render (paths, or names inside lessonsDir); default: every lesson. */
@@ -123,7 +124,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   const linkable = rendered.filter((l) => l.rendered);
 
   // 2. Cells to HTML, through nbconvert for those not in the cache.
-  const index = syllabusMarkdown(syllabus, rendered, linkable);
+  const index = linkSyllabus(parseSyllabus(syllabus, lessons), linkable);
   for (const url of index.missing) log(`warning: the syllabus links ${url}, which is not a rendered lesson: shown as plain text`);
   if (syllabus == null) log(`note: ${shortPath(syllabusFile)} is missing; the index lists the lessons only`);
   const sources = [...good.values()].map(({ target, notebook }) => {
@@ -136,7 +137,6 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     }
     return { name: target.name, notebook: nb };
   });
-  sources.push({ name: "index", notebook: indexNotebook(index.markdown, siteTitle) });
   const templates = path.join(root, ...TEMPLATES);
   const bodies = await cellsToHtml(sources, cache, templates);
 
@@ -159,8 +159,11 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
   }
   const notRendered = rendered.filter((l) => !l.rendered).map((l) => l.name);
   const docs: SearchDoc[] = [];
-  const first = linkable[0];
-  write(INDEX_PAGE, pageHtml({ title: siteTitle, siteTitle, body: unlinkPages(bodyOf.get("index")!, notRendered), lessons: rendered, nav: first ? { next: { href: pageFile(first.name), title: first.title } } : undefined }));
+  // The landing page: the syllabus as cards, with pictures the lessons drew.
+  const cards = rendered.map((l) => ({ ...l, exercises: exerciseCount(targetFile(l.name, targets, all)) }));
+  const figures = landingFigures(linkable.map((l) => [l.name, bodyOf.get(l.name)!]));
+  const landing = typesetMath(landingBody({ syllabus: index.syllabus, lessons: cards, figures }));
+  write(INDEX_PAGE, pageHtml({ title: siteTitle, siteTitle, body: unlinkPages(landing, notRendered), lessons: rendered, layout: "landing", scripts: ["assets/progress.js"] }));
   rendered.forEach((lesson, at) => {
     if (!lesson.rendered) return;
     const name = lesson.name;
@@ -188,6 +191,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
         sections: sectionsOf(body),
         nav: navFor(rendered, at, siteTitle),
         downloads: { solved: `notebooks/${name}.ipynb`, exercises: `exercises/${name}.ipynb` },
+        facts: index.syllabus.lessons.get(name)?.facts,
         // The live page (src/live) runs these notebooks; live.js only adds Run controls until used.
         htmlAttributes: { "data-notebook": `notebooks/${name}.ipynb`, "data-exercises": `exercises/${name}.ipynb` },
         scripts: ["live/live.js"],
@@ -298,10 +302,29 @@ function pageNotebook(executed: Notebook, title: string): Notebook {
     delete cell.metadata.ExecuteTime;
     if (cell.cell_type !== "code") return;
     cell.metadata.site_cell = i;
-    if (isSolutionCell(cell)) cell.metadata.site_role = "answer";
+    if (isSolutionCell(cell)) {
+      cell.metadata.site_role = "answer";
+      // The markers are for the exercise tools; a reader sees the answer without them.
+      cell.source = sourceText(cell).split("\n").filter((line) => !SOLUTION_MARKER.test(line)).join("\n");
+    }
     else if (isCheckCell(cell)) cell.metadata.site_role = "check";
   });
   return nb;
+}
+
+const SOLUTION_MARKER = /^\s*\/\/\s*(?:BEGIN|END) SOLUTION\s*$/;
+
+/** How many exercises (check cells) a lesson has; 0 when it cannot be read (render reports that). */
+function exerciseCount(file: string | undefined): number {
+  try {
+    return file ? gradedCells(readNotebook(file)).length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function targetFile(name: string, targets: Target[], all: Target[]): string | undefined {
+  return (targets.find((t) => t.name === name) ?? all.find((t) => t.name === name))?.file;
 }
 
 /** The cells of each notebook as HTML: from the cache, or nbconvert (one Python process for all). */
@@ -349,6 +372,8 @@ function siteAssets(root: string): [string, Uint8Array][] {
     ["assets/site.css", read(path.join(root, "src", "site", "site.css"))],
     ["assets/theme.js", read(path.join(dist, "theme.js"))],
     ["assets/enhance.js", read(path.join(dist, "enhance.js"))],
+    ["assets/progress.js", read(path.join(dist, "progress.js"))],
+    ["assets/favicon.svg", read(path.join(root, "src", "site", "favicon.svg"))],
     ["assets/minisearch.js", read(path.join(path.dirname(require.resolve("minisearch")), "..", "umd", "index.js"))],
     ...katexFiles.map((f): [string, Uint8Array] => [`katex/${f}`, read(path.join(katexDir, f))]),
   ];

@@ -24,7 +24,8 @@ export interface SearchDoc {
 /** How the index is built and searched: the page's script uses the same options to load it. */
 export const SEARCH_OPTIONS = {
   fields: ["lesson", "section", "text"],
-  storeFields: ["page", "anchor", "lesson", "section"],
+  /** The text too: the results show a snippet of it around the match. */
+  storeFields: ["page", "anchor", "lesson", "section", "text"],
 };
 
 /** Split a page's cells into sections at each h2 (the part before the first is the lesson's intro). */

@@ -82,16 +82,18 @@ describe.skipIf(!hasJupyter())("render", () => {
     for (const f of files) {
       // Only the site's own script files, no CDN, no inline script.
       const scripts = [...page(f).matchAll(/<script([^>]*)>/g)].map((m) => m[1]!.trim());
-      const live = f === "index.html" ? [] : ['src="live/live.js" defer'];
+      const live = f === "index.html" ? ['src="assets/progress.js" defer'] : ['src="live/live.js" defer'];
       expect(scripts, f).toEqual(['src="assets/theme.js"', 'src="assets/enhance.js" defer', ...live]);
       expect(page(f), f).not.toMatch(/cdnjs|mathjax|require\.js|https?:\/\/[^"]*\.(js|css)/i);
     }
-    // The syllabus links lesson 1; lesson 2 is added because the syllabus does not link it.
+    // The syllabus links lesson 1; every lesson has its card, lesson 2 too, which the syllabus does not link.
     expect(page("index.html")).toContain('<a href="01-values.html">Values</a>');
-    expect(page("index.html")).toContain('<a href="02-pictures.html">Pictures</a>');
+    expect(page("index.html")).toContain('<h3><a href="01-values.html">Values and products</a></h3>');
+    expect(page("index.html")).toContain('<h3><a href="02-pictures.html">Pictures</a></h3>');
+    expect(page("index.html")).toContain('<a class="start-link" href="01-values.html#run-all">Start the first lesson — it runs in your browser</a>');
     expect(page("01-values.html")).toContain('<a rel="next" href="02-pictures.html">Pictures &rarr;</a>');
     expect(page("02-pictures.html")).toContain('<a rel="prev" href="01-values.html">&larr; Values and products</a>');
-    expect(page("02-pictures.html")).toContain('<a href="index.html">Fixture lessons</a>');
+    expect(page("02-pictures.html")).toContain('<a href="index.html"><span class="nav-long">Fixture lessons</span><span class="nav-short" aria-hidden="true">All lessons</span></a>');
     // The contents list every lesson and mark the current one.
     expect(page("02-pictures.html")).toContain('<li><a href="02-pictures.html" aria-current="page">Pictures</a></li>');
     // SVG outputs are kept whole (nbconvert's own filter would strip <rect>).

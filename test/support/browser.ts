@@ -183,7 +183,160 @@ export async function checkCourseSite(browser: Browser, outDir: string, lessons:
     await page.close();
   }
   await narrow.close();
+  problems.push(...(await checkReadingFeatures(browser, outDir, lessons)));
   return { problems, sizes, search, timings };
+}
+
+/** How much of a figure is light paper (luminance > 0.8), from a screenshot of it: what the reader sees. */
+async function lightShare(page: import("playwright-core").Page, selector: string): Promise<number> {
+  const el = (await page.$$(selector))[0];
+  if (!el) return NaN;
+  await el.scrollIntoViewIfNeeded();
+  const png = (await el.screenshot()).toString("base64");
+  return page.evaluate(async (data) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${data}`;
+    await img.decode();
+    const canvas = document.createElement("canvas");
+    [canvas.width, canvas.height] = [img.width, img.height];
+    const ctx = canvas.getContext("2d")!;
+    ctx.drawImage(img, 0, 0);
+    const px = ctx.getImageData(0, 0, img.width, img.height).data;
+    let light = 0;
+    for (let i = 0; i < px.length; i += 4) if ((0.2126 * px[i]! + 0.7152 * px[i + 1]! + 0.0722 * px[i + 2]!) / 255 > 0.8) light++;
+    return light / (px.length / 4);
+  }, png);
+}
+
+/**
+ * What a reader meets on the site (issue: the site read as a newcomer reads it), from file://:
+ * the landing's start link, pictures and cards (with this browser's progress); search for
+ * "backprop" finds lessons 3 and 5 with the match marked in a snippet, a true count, arrow keys;
+ * figures dark in dark mode; a favicon; a ~75-character prose column; the "on this page" list
+ * following the reader; on a 375 px phone the lesson's title near the top; no solution markers
+ * or grade ids shown. Returns everything wrong, one line each.
+ */
+export async function checkReadingFeatures(browser: Browser, outDir: string, lessons: { name: string; title: string }[]): Promise<string[]> {
+  const problems: string[] = [];
+  const url = (p: string) => pathToFileURL(path.join(outDir, p)).href;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+
+  // The landing page.
+  await page.goto(url("index.html"));
+  const start = await page.$eval("a.start-link", (a) => [a.textContent, a.getAttribute("href")]).catch(() => null);
+  if (!start || !/^Start lesson 1 — it runs in your browser$/.test(start[0] ?? "") || start[1] !== `${lessons[0]!.name}.html#run-all`) problems.push(`landing: the start link is ${JSON.stringify(start)}`);
+  const figures = await page.$$eval(".hero-figure svg", (svgs) => svgs.map((s) => s.getBoundingClientRect().width * s.getBoundingClientRect().height));
+  if (figures.length !== 2 || figures.some((a) => !(a > 10_000))) problems.push(`landing: pictures of what you build: ${JSON.stringify(figures)}`);
+  const cards = await page.$$eval(".lesson-card", (cs) => cs.map((c) => ({ title: c.querySelector("h3")!.textContent!.trim(), facts: c.querySelector(".lesson-facts")?.textContent ?? "", progress: c.querySelector("[data-progress]")!.textContent! })));
+  if (JSON.stringify(cards.map((c) => c.title)) !== JSON.stringify(lessons.map((l) => l.title))) problems.push(`landing: the cards are ${JSON.stringify(cards.map((c) => c.title))}`);
+  for (const c of cards) {
+    if (!/^\d+ min read · \d+ min practice · .*(introductory|intermediate|challenging) · before this: .+/.test(c.facts)) problems.push(`landing: ${c.title}: facts ${JSON.stringify(c.facts)}`);
+    if (!/^\d+ exercises?$/.test(c.progress)) problems.push(`landing: ${c.title}: before any work the card says ${JSON.stringify(c.progress)}`);
+  }
+  const text = await page.evaluate(() => document.body.innerText);
+  const gradeIds = fs.readdirSync(path.join(outDir, "notebooks")).flatMap((f) =>
+    (JSON.parse(fs.readFileSync(path.join(outDir, "notebooks", f), "utf8")).cells as { metadata?: { nbgrader?: { grade_id?: string } } }[]).flatMap((c) => c.metadata?.nbgrader?.grade_id ?? []),
+  );
+  for (const id of new Set(gradeIds)) if (/[_-]/.test(id) && text.includes(id)) problems.push(`landing: shows the grade id ${id}`);
+  // Progress, as the live page and the practice pages record it in this browser.
+  const first = lessons[0]!.name;
+  await page.evaluate((nb) => {
+    localStorage.setItem(`micrograd-ts:score:notebooks/${nb}.ipynb`, JSON.stringify({ passed: ["a", "b"], total: 3, at: new Date().toISOString() }));
+    localStorage.setItem(`micrograd-ts:practice:notebooks/${nb}.ipynb`, JSON.stringify({ solved: 4 }));
+    localStorage.setItem("micrograd-ts:cards", JSON.stringify({ cards: [{ lesson: nb, due: 0 }, { lesson: nb, due: "2999-01-01T00:00:00Z" }, { due: 1 }] }));
+  }, first);
+  await page.reload();
+  const progress = await page.$eval(`.lesson-card[data-lesson="${first}"] [data-progress]`, (p) => p.textContent);
+  if (progress !== "2 of 3 exercises passed · 4 practice problems solved · 1 card due") problems.push(`landing: with progress stored, lesson 1's card says ${JSON.stringify(progress)}`);
+  const due = await page.$eval("[data-cards-due]", (p) => (p.hidden ? "" : p.textContent));
+  if (due !== "1 flashcard due for review.") problems.push(`landing: cards due line ${JSON.stringify(due)}`);
+  await page.evaluate(() => localStorage.clear());
+
+  // Search: "backprop" is a prefix of the words of lessons 3 and 5.
+  const lesson = (n: number) => lessons.find((l) => l.name.startsWith(String(n).padStart(2, "0")))!.name;
+  await page.goto(url("index.html"));
+  await page.fill(".site-search input", "backprop");
+  await page.waitForSelector(".search-results a", { timeout: 10_000 }).catch(() => problems.push('search: no result for "backprop"'));
+  const hits = await page.$$eval(".search-results a", (as) => as.map((a) => ({ href: a.getAttribute("href")!, marks: [...a.querySelectorAll("mark")].map((m) => m.textContent!) })));
+  const status = await page.$eval(".search-status", (s) => s.textContent ?? "");
+  for (const n of [3, 5]) {
+    const hit = hits.find((h) => h.href.startsWith(`${lesson(n)}.html`));
+    if (!hit) problems.push(`search: "backprop" does not find lesson ${n} (${hits.map((h) => h.href).join(", ")})`);
+    else if (!hit.marks.some((m) => /^backprop/i.test(m))) problems.push(`search: lesson ${n}'s result marks ${JSON.stringify(hit.marks)}, not the match`);
+  }
+  if (!status.startsWith(`${hits.length} section`)) problems.push(`search: the count says "${status}" for ${hits.length} results`);
+  if (hits.length <= 8) problems.push(`search: only ${hits.length} results for "backprop" (is the count capped?)`);
+  // Arrow keys move through the results and back to the box.
+  const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute("href") ?? document.activeElement?.tagName);
+  await page.press(".site-search input", "ArrowDown");
+  const a1 = await focused();
+  await page.keyboard.press("ArrowDown");
+  const a2 = await focused();
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  const back = await focused();
+  if (a1 !== hits[0]?.href || a2 !== hits[1]?.href || back !== "INPUT") problems.push(`search: arrow keys went ${a1} → ${a2} → ${back}`);
+  await page.keyboard.press("ArrowDown");
+  await Promise.all([page.waitForURL((u) => u.href.endsWith(hits[0]!.href), { waitUntil: "load" }), page.keyboard.press("Enter")]).catch(() => problems.push("search: Enter on a result does not open it"));
+
+  // The prose column: ~70–80 characters a line.
+  await page.goto(url(`${lesson(3)}.html`));
+  const perLine = await page.$$eval(".jp-RenderedMarkdown > p", (ps) => {
+    const rates: number[] = [];
+    for (const p of ps) {
+      if (p.querySelector(".katex-display, img, br")) continue;
+      const lines = Math.round(p.getBoundingClientRect().height / parseFloat(getComputedStyle(p).lineHeight));
+      if (lines >= 4) rates.push(p.textContent!.length / lines);
+    }
+    return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)] ?? 0;
+  });
+  if (!(perLine >= 62 && perLine <= 85)) problems.push(`column: a paragraph's line holds ${perLine.toFixed(0)} characters (median), not ~70–80`);
+  // "On this page" marks the section the reader has scrolled to.
+  const sections = await page.$$eval(".page-toc a", (as) => as.map((a) => a.getAttribute("href")!));
+  const target = sections[Math.min(2, sections.length - 1)];
+  if (!target) problems.push("on this page: no list");
+  else {
+    await page.evaluate((id) => document.getElementById(id)!.scrollIntoView(), target.slice(1));
+    await page.waitForTimeout(300);
+    const current = await page.$$eval('.page-toc a[aria-current="location"]', (as) => as.map((a) => a.getAttribute("href")));
+    if (JSON.stringify(current) !== JSON.stringify([target])) problems.push(`on this page: scrolled to ${target}, marked ${JSON.stringify(current)}`);
+  }
+  // A favicon that exists.
+  const icon = await page.$eval('link[rel="icon"]', (l) => l.getAttribute("href")).catch(() => null);
+  if (!icon || !fs.existsSync(path.join(outDir, icon))) problems.push(`favicon: ${icon}`);
+  await context.close();
+
+  // Solution markers stay out of the pages.
+  for (const p of fs.readdirSync(outDir).filter((f) => f.endsWith(".html"))) {
+    if (/(BEGIN|END) SOLUTION/.test(fs.readFileSync(path.join(outDir, p), "utf8"))) problems.push(`${p}: shows a BEGIN/END SOLUTION marker`);
+  }
+
+  // Figures follow dark mode: little light paper left in dark, mostly paper in light.
+  const moons = lessons.find((l) => /moons/.test(l.name))?.name ?? lesson(8);
+  for (const scheme of ["light", "dark"] as const) {
+    const ctx = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 900 } });
+    const pg = await ctx.newPage();
+    for (const [p, selector] of [[`${moons}.html`, ".jp-OutputArea-output:has(svg.plot-d6a7b5), .jp-OutputArea-output:has(svg[class^=plot-])"], [`${lesson(4)}.html`, ".jp-OutputArea-output:has(g.graph)"], ["index.html", ".hero-chart .figure-art"]] as const) {
+      await pg.goto(url(p));
+      const share = await lightShare(pg, selector);
+      if (scheme === "dark" ? !(share < 0.15) : !(share > 0.5)) problems.push(`${p} (${scheme}): ${(100 * share).toFixed(0)}% of the figure ${selector} is light paper`);
+      if (scheme === "dark") await pg.screenshot({ path: path.join(packageRootForShots(), "test-results", `dark-${p.replace(".html", "")}.png`) });
+    }
+    await ctx.close();
+  }
+
+  // A phone: the lesson's title near the top.
+  const phone = await browser.newContext({ viewport: { width: 375, height: 800 } });
+  const ph = await phone.newPage();
+  for (const p of ["index.html", `${lesson(3)}.html`]) {
+    await ph.goto(url(p));
+    const top = await ph.$eval("main h1", (h) => h.getBoundingClientRect().top);
+    if (!(top < 160)) problems.push(`${p} at 375 px: the title starts ${top.toFixed(0)} px down`);
+    await ph.screenshot({ path: path.join(packageRootForShots(), "test-results", `phone-${p.replace(".html", "")}.png`) });
+  }
+  await phone.close();
+  return problems;
 }
 
 function packageRootForShots(): string {

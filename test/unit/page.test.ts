@@ -30,6 +30,7 @@ describe("pageHtml(options)", () => {
     sections: sectionsOf(body),
     nav: navFor(lessons, 1, "Course"),
     downloads: { solved: "notebooks/05-backward.ipynb", exercises: "exercises/05-backward.ipynb" },
+    facts: { readMinutes: 20, practiceMinutes: 15, difficulty: "intermediate", level: 2, prerequisites: "lessons 3 & <4>" },
     htmlAttributes: { "data-notebook": "notebooks/05-backward.ipynb" },
     scripts: ["live/live.js"],
   });
@@ -49,11 +50,33 @@ describe("pageHtml(options)", () => {
     expect(html).toContain('<li><span class="not-rendered">Lesson 6 — more ops (not rendered)</span></li>');
   });
 
-  it("previous links, next is plain text when that lesson has no page; downloads; the cells kept whole", () => {
-    expect(html).toContain('<a rel="prev" href="04-tanh.html">&larr; Lesson 4 — tanh</a>');
-    expect(html).toContain('<span class="site-nav-next"><span class="not-rendered">Lesson 6 — more ops &rarr; (not rendered)</span></span>');
-    expect(html).toContain('<a href="notebooks/05-backward.ipynb" download>this lesson (.ipynb)</a>');
+  it("previous links, next is plain text when that lesson has no page; on a phone the short names", () => {
+    expect(html).toContain('<a rel="prev" href="04-tanh.html">&larr; <span class="nav-long">Lesson 4 — tanh</span><span class="nav-short" aria-hidden="true">Lesson 4</span></a>');
+    expect(html).toContain('<span class="site-nav-next"><span class="not-rendered"><span class="nav-long">Lesson 6 — more ops</span><span class="nav-short" aria-hidden="true">Lesson 6</span> &rarr; (not rendered)</span></span>');
+    expect(html).toContain('<a href="index.html"><span class="nav-long">Course</span><span class="nav-short" aria-hidden="true">All lessons</span></a>');
+  });
+
+  it("under the title: the facts (escaped) and the downloads, which say Download; the cells come back without them", () => {
+    const head =
+      '<!-- lesson-head --><div class="lesson-head"><p class="lesson-facts"><span>20 min read</span> · <span>15 min practice</span> · ' +
+      '<span><span class="level" aria-hidden="true">●●○</span> intermediate</span> · <span>before this: lessons 3 &amp; &lt;4&gt;</span></p>' +
+      '<p class="downloads">Download for Jupyter: <a href="notebooks/05-backward.ipynb" download>this lesson (.ipynb)</a> <a href="exercises/05-backward.ipynb" download>your exercise copy (.ipynb)</a></p></div><!-- /lesson-head -->';
+    expect(html).toContain(`<h1 id="Lesson-5">Lesson 5<a class="anchor-link" href="#Lesson-5">¶</a></h1>${head}<p>Intro about`);
+    expect(html).not.toContain("Open in Jupyter");
     expect(cellsOf(html)).toBe(body);
+  });
+
+  it("a favicon, and the lesson's sections again beside it, on this page", () => {
+    expect(html).toContain('<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">');
+    expect(html).toContain('<nav class="page-toc" aria-label="On this page">\n<p class="toc-heading">On this page</p>\n<ol><li><a href="#The-topological-sort">The topological sort</a></li><li><a href="#Reused-nodes">Reused nodes</a></li></ol>\n</nav>');
+  });
+
+  it("the landing layout: no contents sidebar, no on-this-page list", () => {
+    const landing = pageHtml({ title: "Course", siteTitle: "Course", body: "<p>cards</p>", lessons, layout: "landing" });
+    expect(landing).toContain('<body class="layout-landing">');
+    expect(landing).not.toContain("site-toc");
+    expect(landing).not.toContain("page-toc");
+    expect(cellsOf(landing)).toBe("<p>cards</p>");
   });
 });
 
