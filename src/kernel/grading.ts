@@ -97,7 +97,9 @@ function startGrading(dir: string): void {
   for (const name of ownKeys(lib)) {
     const value = lib[name as string];
     if (typeof value !== "function") continue;
-    watch(String(name), value, false);
+    // A class's statics may not change at all (Symbol.hasInstance would make fakes pass instanceof);
+    // its prototype may gain methods (a lesson may extend the library's classes).
+    watch(String(name), value, true);
     watch(`${String(name)}.prototype`, (value as { prototype?: unknown }).prototype, false);
   }
   const changes = (): string[] => {
@@ -175,8 +177,10 @@ function startGrading(dir: string): void {
     const nonce = match[1]!;
     passes = 0;
     failures = [];
+    // Before and after: a change an earlier cell made (or a timer it left makes) cannot hide.
+    const before = changes();
     const reply = (await apply(handleExecute, this, [content, ...rest])) as { status?: string };
-    const tampered = changes();
+    const tampered = before.length > 0 ? before : changes();
     let verdict = "pass";
     let detail = "";
     if (tampered.length > 0) {

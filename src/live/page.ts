@@ -78,6 +78,8 @@ class LivePage {
   private sourcesNow: Texts | undefined;
   private readonly queue: number[] = [];
   private running: number | undefined;
+  /** The nonce of the check cell running now (its `done` must carry it), else undefined. */
+  private nonce: string | undefined;
   /** Cells run by the current worker (its scope holds what they declared). */
   private readonly ran = new Set<number>();
   private failed = false;
@@ -190,7 +192,9 @@ class LivePage {
     this.ranText.set(next, source);
     const role = this.role(next);
     if (role === "answer") this.noteReassigned(next, source);
-    const message: ToWorker = { type: "run", cell: next, source, ...(role === "check" ? { check: true } : {}) };
+    // A check cell's result counts only with this nonce, which no cell's code sees (worker.ts).
+    this.nonce = role === "check" ? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("") : undefined;
+    const message: ToWorker = { type: "run", cell: next, source, ...(role === "check" ? { check: true, nonce: this.nonce } : {}) };
     this.kernel().postMessage(message);
   }
 
@@ -221,6 +225,7 @@ class LivePage {
         break;
       case "done":
         if (m.cell !== this.running) return;
+        if (m.nonce !== this.nonce) return; // posted by a cell's code, not by the worker's kernel
         this.running = undefined;
         this.ran.add(m.cell);
         this.finishCell(m.cell, m.status);

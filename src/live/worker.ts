@@ -11,7 +11,13 @@ import { CHECK_HELPERS } from "../ipynb/submission.js";
 import { Kernel, type ModuleLoaders } from "./kernel.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
-const post = (message: FromWorker) => (self as unknown as Worker).postMessage(message);
+// Taken before any cell runs: a cell that patches postMessage, MessageEvent's data or the event's
+// propagation cannot forge a check's result nor read the nonce of the check cell after it.
+const postMessage = (self as unknown as Worker).postMessage.bind(self);
+const post = (message: FromWorker) => postMessage(message);
+const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!;
+const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
+const apply = Reflect.apply;
 
 const kernel = new Kernel(modules(), { stream: (cell, name, text) => post({ type: "stream", cell, name, text }) });
 
@@ -25,10 +31,11 @@ self.addEventListener("unhandledrejection", (e) => {
 
 let queue = Promise.resolve();
 self.addEventListener("message", (e: MessageEvent<ToWorker>) => {
-  const { cell, source, check } = e.data;
+  apply(stopImmediatePropagation, e, []); // no listener a cell adds sees a request
+  const { cell, source, check, nonce } = apply(dataOf, e, []) as ToWorker;
   queue = queue.then(async () => {
     const result = await kernel.run(cell, source, check ? { bind: { module: "micrograd-ts", names: CHECK_HELPERS } } : {});
-    post({ type: "done", cell, ...result });
+    post({ type: "done", cell, ...result, ...(nonce === undefined ? {} : { nonce }) });
   });
 });
 

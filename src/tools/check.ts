@@ -458,15 +458,20 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
 
 /** Stopped (Ctrl-C, kill, a closed terminal): stop the runners and their kernels now, remove the run folders, exit. */
 function stopOnSignals(): void {
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-      console.error(`check: ${signal}: stopping the notebook runners and their kernels`);
-      void stopRunningNotebooks(5).then(() => {
-        removeRunDirs();
-        process.exit(130);
-      });
+  let stopping = false;
+  const stop = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`check: ${why}: stopping the notebook runners and their kernels`);
+    void stopRunningNotebooks(5).then(() => {
+      removeRunDirs();
+      process.exit(130);
     });
-  }
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, () => stop(signal));
+  // npm may die without passing its signal on: a process whose parent is gone stops too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop("npm stopped"), 1000).unref();
 }
 
 if (require.main === module) {
