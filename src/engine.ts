@@ -45,7 +45,7 @@ export class Value {
   private readonly a: Value | null;
   private readonly b: Value | number | null;
   /** The slab holding this node's data (at 2·slot) and grad (at 2·slot + 1). */
-  private readonly s: Float64Array;
+  private readonly s: number[];
   /** The slot in `s` and the op code, packed into one integer (see graph-store.ts). */
   private k: number;
 

@@ -5,8 +5,11 @@
  *
  * **Numbers in slabs.** Node keeps a number held in an object field in a 16-byte box of its
  * own, so a Value with `data` and `grad` fields would be three heap objects, and training
- * makes ~69,000 Values a step. Here they live in shared `Float64Array` slabs instead, a
- * node's `data` at 2·slot and its `grad` right after it: 16 bytes, and no object at all.
+ * makes ~69,000 Values a step. Here they live in shared slabs instead, a node's `data` at
+ * 2·slot and its `grad` right after it: 16 bytes, and no object at all. A slab is a plain
+ * array of doubles, which V8 stores unboxed: allocating one is a copy inside the JavaScript
+ * heap, where a `Float64Array` of the same size costs an allocation outside it (in Chromium
+ * that made slabs a third of a training step's time).
  * Each Value holds its slab, so a slab lives as long as one of its Values does, and the
  * garbage collector frees it with the last of them; slabs are never reused. A long-lived
  * Value (a parameter) keeps at most one slab (64 KB) alive.
@@ -40,8 +43,13 @@ export const SLOTS_PER_SLAB = 4096;
 const SERIAL = 2 * SLOTS_PER_SLAB;
 
 let slabsMade = 0;
-function newSlab(): Float64Array {
-  const slab = new Float64Array(2 * SLOTS_PER_SLAB + 1);
+/** An empty slab, copied for each new one: a plain array of doubles (see the header for why). */
+const EMPTY_SLAB: number[] = [];
+for (let i = 0; i <= SERIAL; i++) EMPTY_SLAB.push(0.5); // pushing doubles makes an unboxed double array…
+EMPTY_SLAB.fill(0); // …that stays one when filled with zeros
+
+function newSlab(): number[] {
+  const slab = EMPTY_SLAB.slice();
   slab[SERIAL] = slabsMade++;
   return slab;
 }
@@ -71,7 +79,7 @@ export const SLOT_SHIFT = 6;
 export interface StoredNode {
   readonly a: StoredNode | null;
   readonly b: StoredNode | number | null;
-  readonly s: Float64Array;
+  readonly s: number[];
   k: number;
   backwardStep(): void;
 }
