@@ -2,10 +2,12 @@
  * The landing page's lesson cards, filled in with what this browser has done (nothing leaves it):
  * - exercises passed: `micrograd-ts:score:<notebook>` = {"passed": [grade ids], "total": n, "at": ISO
  *   date}, written by the live page each time a check really runs;
- * - practice solved: `micrograd-ts:practice:<notebook>` = {"solved": n};
- * - flashcards due: `micrograd-ts:cards`, the review page's state. A card counts as due when its
- *   `due` time (ms or ISO date) has come; cards naming a lesson (`lesson`: its name or notebook)
- *   count on that lesson's card, the rest in the line above the cards. No state: nothing is shown.
+ * - practice solved: `micrograd-ts:practice:<lesson>` = {"solved": n} (the lesson's name, as the
+ *   practice widget keeps it; `<notebook>` is read too);
+ * - flashcards due: `micrograd-ts:cards`, the review page's state ({"version": 1, "cards": {id:
+ *   {"due": ISO date, …}}}). A card counts as due when its `due` time has come; a card whose lesson
+ *   is known (its own `lesson`, or the page's `data-card-lessons` map of card id → lesson) counts
+ *   on that lesson's card, the rest in the line above the cards. No state: nothing is shown.
  * Anything unreadable is ignored: the card keeps its plain "3 exercises".
  * Plain script (no modules), so it works from file:// and under the site's Content-Security-Policy.
  */
@@ -32,11 +34,19 @@
     if (!cards) return undefined;
     const byLesson = new Map<string, number>();
     let other = 0;
-    for (const c of cards as Card[]) {
+    let lessonOf: Record<string, string> = {};
+    try {
+      lessonOf = JSON.parse(document.querySelector<HTMLElement>("[data-card-lessons]")?.dataset.cardLessons ?? "{}") as Record<string, string>;
+    } catch {
+      // no map: every due card counts in the line above the cards
+    }
+    const ids = isRecord(state.cards) ? Object.keys(state.cards) : [];
+    for (const [i, c] of (cards as Card[]).entries()) {
       if (!isRecord(c) || c.due === undefined) continue;
       const due = typeof c.due === "number" ? c.due : Date.parse(String(c.due));
       if (!(due <= now)) continue;
-      const lesson = typeof c.lesson === "string" ? c.lesson.replace(/^notebooks\//, "").replace(/\.ipynb$/, "") : undefined;
+      const named = typeof c.lesson === "string" ? c.lesson : lessonOf[ids[i] ?? ""];
+      const lesson = typeof named === "string" ? named.replace(/^notebooks\//, "").replace(/\.ipynb$/, "") : undefined;
       if (lesson) byLesson.set(lesson, (byLesson.get(lesson) ?? 0) + 1);
       else other += 1;
     }
@@ -60,7 +70,8 @@
     } else if (exercises > 0) {
       parts.push(count(exercises, "exercise"));
     }
-    const practice = read(`micrograd-ts:practice:${notebook}`);
+    // The practice widget names its lesson ("03-manual-backprop"); a notebook path is read too.
+    const practice = read(`micrograd-ts:practice:${name}`) ?? read(`micrograd-ts:practice:${notebook}`);
     if (isRecord(practice) && typeof practice.solved === "number" && practice.solved > 0) parts.push(`${count(practice.solved, "practice problem")} solved`);
     const cards = due?.byLesson.get(name);
     if (cards) parts.push(`${count(cards, "card")} due`);

@@ -116,7 +116,9 @@ function inline(md: string): string {
 
 function block(md: string): string {
   const { text, restore } = protectMath(md);
-  return restore(marked.parse(text, { async: false, gfm: true }));
+  // A table wider than a phone scrolls sideways: in a region the keyboard can reach.
+  const html = marked.parse(text, { async: false, gfm: true }).replace(/<table>([\s\S]*?)<\/table>/g, '<div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)"><table>$1</table></div>');
+  return restore(html);
 }
 
 // ---- pictures taken from the lessons' pages ----

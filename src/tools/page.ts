@@ -129,7 +129,7 @@ function navHtml(nav: Nav | undefined, where: "top" | "bottom"): string {
   // On a phone the titles would take five lines: "Lesson 2" says enough there.
   const label = (title: string, index = false) => {
     const short = index ? "All lessons" : /^(Lesson \d+)\s+[—–-]\s+/.exec(title)?.[1];
-    return short ? `<span class="nav-long">${escapeHtml(title)}</span><span class="nav-short" aria-hidden="true">${escapeHtml(short)}</span>` : escapeHtml(title);
+    return short ? `<span class="nav-long">${escapeHtml(title)}</span><span class="nav-short">${escapeHtml(short)}</span>` : escapeHtml(title);
   };
   const link = (l: Nav["prev"], rel: string, text: (t: string) => string) =>
     !l ? "" : l.href ? `<a${rel ? ` rel="${rel}"` : ""} href="${escapeHtml(l.href)}">${text(label(l.title, !rel))}</a>` : `<span class="not-rendered">${text(label(l.title, !rel))} (not rendered)</span>`;

@@ -243,8 +243,11 @@ export async function checkReadingFeatures(browser: Browser, outDir: string, les
   const first = lessons[0]!.name;
   await page.evaluate((nb) => {
     localStorage.setItem(`micrograd-ts:score:notebooks/${nb}.ipynb`, JSON.stringify({ passed: ["a", "b"], total: 3, at: new Date().toISOString() }));
-    localStorage.setItem(`micrograd-ts:practice:notebooks/${nb}.ipynb`, JSON.stringify({ solved: 4 }));
-    localStorage.setItem("micrograd-ts:cards", JSON.stringify({ cards: [{ lesson: nb, due: 0 }, { lesson: nb, due: "2999-01-01T00:00:00Z" }, { due: 1 }] }));
+    localStorage.setItem(`micrograd-ts:practice:${nb}`, JSON.stringify({ solved: 4 }));
+    // The review page's state: cards by id, each with its due date (one due, one not yet, one with no lesson known).
+    const day = 86_400_000;
+    const cards = { a: { lesson: nb, due: new Date(Date.now() - day).toISOString() }, b: { lesson: nb, due: new Date(Date.now() + 30 * day).toISOString() }, c: { due: new Date(Date.now() - day).toISOString() } };
+    localStorage.setItem("micrograd-ts:cards", JSON.stringify({ version: 1, cards }));
   }, first);
   await page.reload();
   const progress = await page.$eval(`.lesson-card[data-lesson="${first}"] [data-progress]`, (p) => p.textContent);

@@ -51,9 +51,9 @@ describe("pageHtml(options)", () => {
   });
 
   it("previous links, next is plain text when that lesson has no page; on a phone the short names", () => {
-    expect(html).toContain('<a rel="prev" href="04-tanh.html">&larr; <span class="nav-long">Lesson 4 — tanh</span><span class="nav-short" aria-hidden="true">Lesson 4</span></a>');
-    expect(html).toContain('<span class="site-nav-next"><span class="not-rendered"><span class="nav-long">Lesson 6 — more ops</span><span class="nav-short" aria-hidden="true">Lesson 6</span> &rarr; (not rendered)</span></span>');
-    expect(html).toContain('<a href="index.html"><span class="nav-long">Course</span><span class="nav-short" aria-hidden="true">All lessons</span></a>');
+    expect(html).toContain('<a rel="prev" href="04-tanh.html">&larr; <span class="nav-long">Lesson 4 — tanh</span><span class="nav-short">Lesson 4</span></a>');
+    expect(html).toContain('<span class="site-nav-next"><span class="not-rendered"><span class="nav-long">Lesson 6 — more ops</span><span class="nav-short">Lesson 6</span> &rarr; (not rendered)</span></span>');
+    expect(html).toContain('<a href="index.html"><span class="nav-long">Course</span><span class="nav-short">All lessons</span></a>');
   });
 
   it("under the title: the facts (escaped) and the downloads, which say Download; the cells come back without them", () => {
