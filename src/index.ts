@@ -33,3 +33,7 @@ export { show, liveDisplay, useDisplayBackend } from "./notebook/display.js";
 export { trainingProgress } from "./notebook/training-progress.js";
 export type { Kind, LiveDisplay, DisplayBackend } from "./notebook/display.js";
 export type { TrainingProgress, TrainingProgressOptions, ProgressPoint } from "./notebook/training-progress.js";
+export { practiceBackward, practiceBackwardHtml, practiceNodes } from "./practice/backward-practice.js";
+export type { PracticeBackwardOptions, PracticeNode } from "./practice/backward-practice.js";
+export { practiceExpression, opsFor } from "./practice/expression.js";
+export type { PracticeOp, ExpressionOptions } from "./practice/expression.js";

@@ -184,7 +184,8 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
         downloads: { solved: `notebooks/${name}.ipynb`, exercises: `exercises/${name}.ipynb` },
         // The live page (src/live) runs these notebooks; live.js only adds Run controls until used.
         htmlAttributes: { "data-notebook": `notebooks/${name}.ipynb`, "data-exercises": `exercises/${name}.ipynb` },
-        scripts: ["live/live.js"],
+        // practice.js: the practice widgets (src/practice) in the page, also those the live page adds.
+        scripts: ["assets/practice.js", "live/live.js"],
       }),
     );
   });
@@ -343,6 +344,7 @@ function siteAssets(root: string): [string, Uint8Array][] {
     ["assets/site.css", read(path.join(root, "src", "site", "site.css"))],
     ["assets/theme.js", read(path.join(dist, "theme.js"))],
     ["assets/enhance.js", read(path.join(dist, "enhance.js"))],
+    ["assets/practice.js", read(path.join(dist, "practice.js"))],
     ["assets/minisearch.js", read(path.join(path.dirname(require.resolve("minisearch")), "..", "umd", "index.js"))],
     ...katexFiles.map((f): [string, Uint8Array] => [`katex/${f}`, read(path.join(katexDir, f))]),
   ];
