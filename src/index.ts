@@ -37,3 +37,4 @@ export { practiceBackward, practiceBackwardHtml, practiceNodes } from "./practic
 export type { PracticeBackwardOptions, PracticeNode } from "./practice/backward-practice.js";
 export { practiceExpression, opsFor } from "./practice/expression.js";
 export type { PracticeOp, ExpressionOptions } from "./practice/expression.js";
+export { freshRng } from "./notebook/fresh-rng.js";
