@@ -64,6 +64,24 @@
 .mg-practice-controls button:focus-visible{outline:2px solid #0072B2;outline-offset:1px}
 .mg-practice-status{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .mg-practice-summary{min-height:1.4em;margin:4px 0}
+.mg-selfcheck{margin:6px 0}
+.mg-selfcheck-list{padding-left:1.6em}
+.mg-q{margin:0 0 10px}
+.mg-q-prompt{margin:0 0 4px}
+.mg-q-form{display:flex;flex-wrap:wrap;gap:6px;align-items:flex-start}
+.mg-q-form fieldset{border:1px solid #999;border-radius:4px;margin:0;padding:2px 8px 4px}
+.mg-q-form legend{font-size:90%}
+.mg-q-form label{display:block;cursor:pointer}
+.mg-q-form input[type=text]{font:inherit;width:8em;padding:1px 4px}
+.mg-q-form button{font:inherit;padding:1px 10px;cursor:pointer}
+.mg-q-feedback{margin:2px 0;min-height:1.2em}
+.mg-q-feedback.right{color:#1a7f37}
+.mg-q-feedback.wrong{color:#b3261e}
+.mg-q details summary{cursor:pointer}
+[data-theme="dark"] .mg-q-feedback.right{color:#7ee787}
+[data-theme="dark"] .mg-q-feedback.wrong{color:#ffa198}
+@media (prefers-color-scheme: dark){:root:not([data-theme="light"]) .mg-q-feedback.right{color:#7ee787}
+:root:not([data-theme="light"]) .mg-q-feedback.wrong{color:#ffa198}}
 [data-theme="dark"] .mg-practice-feedback .right{color:#7ee787}
 [data-theme="dark"] .mg-practice-feedback .wrong,[data-theme="dark"] .mg-practice-feedback .invalid{color:#ffa198}
 [data-theme="dark"] .mg-practice-feedback .follows{color:#f2cc60}
@@ -252,10 +270,84 @@
     if (typeof ResizeObserver === "function") new ResizeObserver(() => placeBoxes(items[current]!)).observe(widget);
   };
 
+  /** selfCheck's questions: a box for a number, buttons for a choice, and a verdict. */
+  const enhanceQuestions = (group: HTMLElement) => {
+    group.classList.add("mg-ready");
+    group.querySelectorAll<HTMLElement>(".mg-q").forEach((q, i) => {
+      const kind = q.dataset.kind;
+      if (kind !== "number" && kind !== "choice") return;
+      const prompt = q.querySelector<HTMLElement>(".mg-q-prompt")!;
+      const form = document.createElement("div");
+      form.className = "mg-q-form";
+      const feedback = document.createElement("p");
+      feedback.className = "mg-q-feedback";
+      feedback.setAttribute("role", "status");
+      const check = document.createElement("button");
+      check.type = "button";
+      check.textContent = "Check";
+      let judge: () => string;
+      if (kind === "number") {
+        const input = document.createElement("input");
+        input.type = "text";
+        input.inputMode = "decimal";
+        input.autocomplete = "off";
+        input.setAttribute("aria-labelledby", prompt.id);
+        input.addEventListener("keydown", (e) => {
+          if (e.key === "Enter") {
+            e.preventDefault();
+            check.click();
+          }
+        });
+        form.append(input, check);
+        judge = () => {
+          const x = parse(input.value);
+          if (x === undefined) return "Type a number first.";
+          if (x === null) return `✗ “${input.value}” is not a number.`;
+          const ok = Math.abs(x - Number(q.dataset.value)) <= Number(q.dataset.tol);
+          return ok ? "✓ Right." : "✗ Not quite: try again, or open the answer.";
+        };
+      } else {
+        const list = q.querySelector<HTMLElement>(".mg-q-choices");
+        const items = [...(list?.querySelectorAll("li") ?? [])];
+        const fieldset = document.createElement("fieldset");
+        const legend = document.createElement("legend");
+        legend.textContent = "Your answer";
+        fieldset.appendChild(legend);
+        const radios = items.map((li, k) => {
+          const label = document.createElement("label");
+          const radio = document.createElement("input");
+          radio.type = "radio";
+          radio.name = `${group.id}-q${i}`;
+          radio.value = String(k);
+          label.append(radio, ` ${String.fromCharCode(65 + k)}. ${li.textContent ?? ""}`);
+          fieldset.appendChild(label);
+          return radio;
+        });
+        fieldset.setAttribute("aria-describedby", prompt.id);
+        list?.remove();
+        form.append(fieldset, check);
+        judge = () => {
+          const chosen = radios.findIndex((r) => r.checked);
+          if (chosen < 0) return "Pick an answer first.";
+          return chosen === Number(q.dataset.correct) ? "✓ Right." : "✗ Not that one: try again, or open the answer.";
+        };
+      }
+      check.addEventListener("click", () => {
+        const verdict = judge();
+        feedback.textContent = verdict;
+        feedback.className = `mg-q-feedback ${verdict.startsWith("✓") ? "right" : verdict.startsWith("✗") ? "wrong" : ""}`;
+      });
+      prompt.after(form);
+      form.after(feedback);
+    });
+  };
+
   const enhanceAll = (root: ParentNode) => {
     const found = root.querySelectorAll<HTMLElement>(".mg-practice:not(.mg-ready)");
-    if (found.length > 0) addStyle();
+    const questions = root.querySelectorAll<HTMLElement>(".mg-selfcheck:not(.mg-ready)");
+    if (found.length > 0 || questions.length > 0) addStyle();
     found.forEach(enhance);
+    questions.forEach(enhanceQuestions);
   };
 
   if (!w.micrograd_practice) {

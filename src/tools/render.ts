@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { formatProblem, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
+import { REVIEW_PAGE, reviewBody } from "../practice/review-body.js";
 import { learnerCopy } from "./exercises.js";
 import { buildLiveBundle } from "./live-bundle.js";
 import { packageRoot, removePendingWrites, shortPath, writeAtomic } from "./files.js";
@@ -29,6 +30,7 @@ import { katexAssets, typesetMath } from "./math.js";
 import { cellsOf, pageHtml, sectionsOf, unlinkPages } from "./page.js";
 import { mapLimit, spawnCollect } from "./processes.js";
 import { RenderCache } from "./render-cache.js";
+import { buildReviewScript } from "./review-bundle.js";
 import { describeFailures, type Executor, runNotebook, type RunResult, stopRunningNotebooks } from "./run.js";
 import { searchIndexScript, sectionDocs, type SearchDoc } from "./search.js";
 import { INDEX_PAGE, type Lesson, indexNotebook, lessonTitle, linkPages, navFor, pageFile, pageName, syllabusMarkdown, syllabusTitle } from "./site.js";
@@ -189,6 +191,9 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
       }),
     );
   });
+  // The flashcards' review page (src/practice): the deck readable as it is, a review session with its script.
+  write(REVIEW_PAGE, pageHtml({ title: `Review · ${siteTitle}`, siteTitle, body: reviewBody(), lessons: rendered, scripts: ["assets/review.js"] }));
+  write("assets/review.js", await buildReviewScript());
   write("assets/search-index.js", searchIndexScript(docs));
   for (const [file, content] of siteAssets(root)) write(file, content);
   written.push(...(await buildLiveBundle(outDir)));
