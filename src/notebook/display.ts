@@ -159,10 +159,11 @@ export function liveDisplay(): LiveDisplay {
  * display has no javascript (the live page, which loads the site's scripts), only the markup goes.
  * Outside a kernel the markup is returned.
  */
-export function showWidget(markup: string, script: string): string | undefined {
+export function showWidget(markup: string, script: () => string): string | undefined {
   const k = kernel();
   if (!k || !send(k.display, markup, "html")) return markup;
   // application/javascript, the standard type (tslab's own javascript() says text/javascript).
-  if (typeof k.display.raw === "function") k.display.raw("application/javascript", script);
+  // The script is read only then: where there is no file system (the live page) it is not needed.
+  if (typeof k.display.raw === "function") k.display.raw("application/javascript", script());
   return undefined;
 }

@@ -9,8 +9,9 @@
  * script); in Jupyter the cell also displays it as `application/javascript`, which Jupyter runs and
  * the site's template drops.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
+// Only readFileSync, and only when a kernel shows the script: the live page bundles this module
+// too (its node:fs is a stand-in that throws), and has no node:path at all.
+import { readFileSync } from "node:fs";
 import { topologicalOrder, type Value } from "../engine.js";
 import { escapeHtml } from "../format.js";
 import { showWidget } from "../notebook/display.js";
@@ -186,10 +187,15 @@ export async function practiceBackwardHtml(options: PracticeBackwardOptions = {}
 /** The page script that makes the widget work, read from the build (dist/site/practice.js). */
 export function practiceScript(): string {
   // From dist/practice/ it is next door; from src/practice/ (tests run the sources) it is in dist/.
-  const built = [path.join(__dirname, "..", "site", "practice.js"), path.join(__dirname, "..", "..", "dist", "site", "practice.js")];
-  const file = built.find((f) => fs.existsSync(f));
-  if (!file) throw new Error(`practiceBackward: the page script is missing (${built[0]}); run npm run build`);
-  return fs.readFileSync(file, "utf8");
+  const built = [`${__dirname}/../site/practice.js`, `${__dirname}/../../dist/site/practice.js`];
+  for (const file of built) {
+    try {
+      return readFileSync(file, "utf8");
+    } catch {
+      // try the next place
+    }
+  }
+  throw new Error(`practiceBackward: the page script is missing (${built[0]}); run npm run build`);
 }
 
 /**
@@ -198,5 +204,5 @@ export function practiceScript(): string {
  */
 export async function practiceBackward(options: PracticeBackwardOptions | string = {}): Promise<string | undefined> {
   const o = typeof options === "string" ? { lesson: options } : options;
-  return showWidget(await practiceBackwardHtml(o), practiceScript());
+  return showWidget(await practiceBackwardHtml(o), practiceScript);
 }

@@ -41,5 +41,5 @@ export function selfCheckHtml(lesson: string): string {
 
 /** Show `lesson`'s self-check questions under the cell: `selfCheck("03-manual-backprop")`. */
 export function selfCheck(lesson: string): string | undefined {
-  return showWidget(selfCheckHtml(lesson), practiceScript());
+  return showWidget(selfCheckHtml(lesson), practiceScript);
 }

@@ -98,9 +98,12 @@
     document.head.appendChild(style);
   };
 
+  let instances = 0;
   const enhance = (widget: HTMLElement) => {
     if (widget.classList.contains("mg-ready")) return;
     widget.classList.add("mg-ready");
+    // The same output can be on the page twice (the static one, and the live page's run of it).
+    const uid = `${widget.id}-${++instances}`;
     const lesson = widget.dataset.lesson ?? "";
     const items = [...widget.querySelectorAll<HTMLElement>(".mg-practice-item")];
     const status = widget.querySelector<HTMLElement>(".mg-practice-status")!;
@@ -226,7 +229,7 @@
         input.inputMode = "decimal";
         input.autocomplete = "off";
         input.spellcheck = false;
-        input.id = `${widget.id}-s${item.dataset.seed}-n${i}`;
+        input.id = `${uid}-s${item.dataset.seed}-n${i}`;
         input.setAttribute("aria-label", `grad of ${n.formula}`);
         input.addEventListener("keydown", (e) => {
           if (e.key === "Enter") {
@@ -273,6 +276,7 @@
   /** selfCheck's questions: a box for a number, buttons for a choice, and a verdict. */
   const enhanceQuestions = (group: HTMLElement) => {
     group.classList.add("mg-ready");
+    const uid = `${group.id}-${++instances}`;
     group.querySelectorAll<HTMLElement>(".mg-q").forEach((q, i) => {
       const kind = q.dataset.kind;
       if (kind !== "number" && kind !== "choice") return;
@@ -317,7 +321,7 @@
           const label = document.createElement("label");
           const radio = document.createElement("input");
           radio.type = "radio";
-          radio.name = `${group.id}-q${i}`;
+          radio.name = `${uid}-q${i}`;
           radio.value = String(k);
           label.append(radio, ` ${String.fromCharCode(65 + k)}. ${li.textContent ?? ""}`);
           fieldset.appendChild(label);
