@@ -14,6 +14,8 @@ export interface DisplaySink {
   html(s: string): void;
   svg(s: string): void;
   markdown(s: string): void;
+  /** Any mime type (tslab has it; a page that loads its own scripts may not). */
+  raw?(contentType: string, s: string): void;
 }
 
 /** What `show` and `liveDisplay` talk to: tslab's `display` and `newDisplay`. */
@@ -148,4 +150,20 @@ export function liveDisplay(): LiveDisplay {
       return last;
     },
   };
+}
+
+/**
+ * Show an interactive widget: its markup, then the script that brings it to life, as a separate
+ * application/javascript output, which Jupyter runs and the course site's template drops (the site
+ * loads the same script as one of its own files, since its pages run no inline script). Where the
+ * display has no javascript (the live page, which loads the site's scripts), only the markup goes.
+ * Outside a kernel the markup is returned.
+ */
+export function showWidget(markup: string, script: () => string): string | undefined {
+  const k = kernel();
+  if (!k || !send(k.display, markup, "html")) return markup;
+  // application/javascript, the standard type (tslab's own javascript() says text/javascript).
+  // The script is read only then: where there is no file system (the live page) it is not needed.
+  if (typeof k.display.raw === "function") k.display.raw("application/javascript", script());
+  return undefined;
 }

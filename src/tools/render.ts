@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, clearOutputs, serializeNotebook, sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
+import { REVIEW_PAGE, reviewBody } from "../practice/review-body.js";
 import { learnerCopy } from "./exercises.js";
 import { buildLiveBundle } from "./live-bundle.js";
 import { packageRoot, removePendingWrites, shortPath, writeAtomic } from "./files.js";
@@ -30,6 +31,7 @@ import { katexAssets, typesetMath } from "./math.js";
 import { cellsOf, pageHtml, sectionsOf, unlinkPages } from "./page.js";
 import { mapLimit, spawnCollect } from "./processes.js";
 import { RenderCache } from "./render-cache.js";
+import { buildReviewScript } from "./review-bundle.js";
 import { describeFailures, type Executor, runNotebook, type RunResult, stopRunningNotebooks } from "./run.js";
 import { searchIndexScript, sectionDocs, type SearchDoc } from "./search.js";
 import { INDEX_PAGE, type Lesson, lessonTitle, linkPages, linkSyllabus, navFor, pageFile, pageName, parseSyllabus, syllabusTitle } from "./site.js";
@@ -194,10 +196,14 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
         facts: index.syllabus.lessons.get(name)?.facts,
         // The live page (src/live) runs these notebooks; live.js only adds Run controls until used.
         htmlAttributes: { "data-notebook": `notebooks/${name}.ipynb`, "data-exercises": `exercises/${name}.ipynb` },
-        scripts: ["live/live.js"],
+        // practice.js: the practice widgets (src/practice) in the page, also those the live page adds.
+        scripts: ["assets/practice.js", "live/live.js"],
       }),
     );
   });
+  // The flashcards' review page (src/practice): the deck readable as it is, a review session with its script.
+  write(REVIEW_PAGE, pageHtml({ title: `Review · ${siteTitle}`, siteTitle, body: reviewBody(), lessons: rendered, scripts: ["assets/review.js"] }));
+  write("assets/review.js", await buildReviewScript());
   write("assets/search-index.js", searchIndexScript(docs));
   for (const [file, content] of siteAssets(root)) write(file, content);
   written.push(...(await buildLiveBundle(outDir)));
@@ -374,6 +380,7 @@ function siteAssets(root: string): [string, Uint8Array][] {
     ["assets/enhance.js", read(path.join(dist, "enhance.js"))],
     ["assets/progress.js", read(path.join(dist, "progress.js"))],
     ["assets/favicon.svg", read(path.join(root, "src", "site", "favicon.svg"))],
+    ["assets/practice.js", read(path.join(dist, "practice.js"))],
     ["assets/minisearch.js", read(path.join(path.dirname(require.resolve("minisearch")), "..", "umd", "index.js"))],
     ...katexFiles.map((f): [string, Uint8Array] => [`katex/${f}`, read(path.join(katexDir, f))]),
   ];

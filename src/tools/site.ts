@@ -63,7 +63,7 @@ export function linkPages(markdown: string, lessons: Lesson[]): { markdown: stri
     const m = url.match(/^(?:[^#]*\/)?([^/#]+)\.(ipynb|html)(#.*)?$/i);
     if (!m) return link; // an image or another file: not ours to judge
     const [, name, , hash = ""] = m;
-    if (known.has(name!) || (name === "index" && m[2] === "html")) return `[${text}](${pageFile(name!)}${hash})`;
+    if (known.has(name!) || ((name === "index" || name === "review") && m[2] === "html")) return `[${text}](${pageFile(name!)}${hash})`;
     missing.push(url);
     return text;
   });

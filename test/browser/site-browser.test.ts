@@ -32,7 +32,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the site in Chromium", () => 
 
     const shot = { page: "02-pictures.html", file: path.join(packageRoot(), "test-results", "fixture-02-pictures.png") };
     const report = await checkSite(browser, outDir, shot);
-    expect(report.pages).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
+    expect(report.pages).toEqual(["01-values.html", "02-pictures.html", "index.html", "review.html"]);
     expect(report.problems).toEqual([]);
     expect(report.svgCount).toBe(2); // the bare SVG output and the one inside an HTML output
     expect(fs.statSync(shot.file).size).toBeGreaterThan(1000);

@@ -49,7 +49,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(r.stdout).toContain("[1/1] test/fixtures/notebooks/second-cell-throws.ipynb: FAILED");
     expect(fs.existsSync(stale)).toBe(false);
     // Only the index, the shared assets and the live runtime are there, and no temporary files.
-    expect(fs.readdirSync(out).sort()).toEqual(["assets", "index.html", "katex", "live"]);
+    expect(fs.readdirSync(out).sort()).toEqual(["assets", "index.html", "katex", "live", "review.html"]);
   });
 
   test("bad arguments and a malformed notebook are reported without a stack trace", async () => {
@@ -72,7 +72,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(first.ok && second.ok).toBe(true);
     expect(second.executed).toHaveLength(2); // no cache: both really ran again
     const files = fs.readdirSync(a).filter((f) => f.endsWith(".html")).sort();
-    expect(files).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
+    expect(files).toEqual(["01-values.html", "02-pictures.html", "index.html", "review.html"]);
     expect(fs.readdirSync(b).filter((f) => f.endsWith(".html")).sort()).toEqual(files);
     for (const f of files) {
       expect(fs.readFileSync(path.join(b, f)).equals(fs.readFileSync(path.join(a, f))), f).toBe(true);
@@ -82,7 +82,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     for (const f of files) {
       // Only the site's own script files, no CDN, no inline script.
       const scripts = [...page(f).matchAll(/<script([^>]*)>/g)].map((m) => m[1]!.trim());
-      const live = f === "index.html" ? ['src="assets/progress.js" defer'] : ['src="live/live.js" defer'];
+      const live = f === "index.html" ? ['src="assets/progress.js" defer'] : f === "review.html" ? ['src="assets/review.js" defer'] : ['src="assets/practice.js" defer', 'src="live/live.js" defer'];
       expect(scripts, f).toEqual(['src="assets/theme.js"', 'src="assets/enhance.js" defer', ...live]);
       expect(page(f), f).not.toMatch(/cdnjs|mathjax|require\.js|https?:\/\/[^"]*\.(js|css)/i);
     }
