@@ -1,6 +1,7 @@
 /**
  * The code editor of the live page: CodeMirror 6 on a cell's code, with TypeScript highlighting,
- * bracket matching and closing, undo, and Shift-Enter to run. Loaded by page.ts only when the
+ * bracket matching and closing, undo, Shift-Enter to run and move on, Ctrl-Enter to run and stay
+ * (Jupyter's keys). Loaded by page.ts only when the
  * learner first edits or runs (it is the page's biggest script after the kernel).
  *
  * CodeMirror 6 because it is accessible (its editable element is a real contenteditable that
@@ -18,7 +19,8 @@ import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } f
 
 export interface CellEditor {
   text(): string;
-  setText(text: string): void;
+  /** `silent`: no onChange (the text came from elsewhere, another tab, and is saved already). */
+  setText(text: string, options?: { silent?: boolean }): void;
   focus(): void;
 }
 
@@ -29,6 +31,8 @@ export interface EditorOptions {
   onChange(text: string): void;
   /** Shift-Enter: run this cell (and move on). */
   onRun(): void;
+  /** Ctrl-Enter (Cmd-Enter): run this cell and stay in it, as in Jupyter. */
+  onRunStay?(): void;
 }
 
 /**
@@ -61,6 +65,7 @@ const highlightStyle = HighlightStyle.define([
 ]);
 
 export function createEditor(parent: HTMLElement, text: string, options: EditorOptions): CellEditor {
+  let silent = false;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -78,6 +83,7 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         javascript({ typescript: true }),
         keymap.of([
           { key: "Shift-Enter", run: () => (options.onRun(), true) },
+          { key: "Mod-Enter", run: () => ((options.onRunStay ?? options.onRun)(), true) },
           ...closeBracketsKeymap,
           ...defaultKeymap,
           ...historyKeymap,
@@ -85,7 +91,7 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         EditorState.readOnly.of(options.readOnly ?? false),
         EditorView.contentAttributes.of({ "aria-label": options.label, ...(options.readOnly ? { "aria-readonly": "true" } : {}) }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) options.onChange(u.state.doc.toString());
+          if (u.docChanged && !silent) options.onChange(u.state.doc.toString());
         }),
         theme,
       ],
@@ -93,7 +99,14 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
   });
   return {
     text: () => view.state.doc.toString(),
-    setText: (t) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } }),
+    setText: (t, o) => {
+      silent = o?.silent ?? false;
+      try {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
+      } finally {
+        silent = false;
+      }
+    },
     focus: () => view.focus(),
   };
 }

@@ -15,6 +15,8 @@ export type StreamName = "stdout" | "stderr";
 
 export interface KernelSink {
   stream(cell: number, name: StreamName, text: string): void;
+  /** The cell's last value, as text (Jupyter's execute_result, text/plain). */
+  result(cell: number, text: string): void;
 }
 
 export type ModuleLoaders = Record<string, () => Promise<object>>;
@@ -27,8 +29,11 @@ export interface CellError {
   line?: number;
   /** Column (from 1), for syntax errors. */
   column?: number;
-  /** What the learner sees: "Name: message" and the line. */
-  text: string;
+  /**
+   * What the learner sees, as Jupyter's error output: "Name: message", then where in the cell
+   * (cell N is the notebook's N-th cell, from 1, as `npm run check` counts).
+   */
+  traceback: string[];
 }
 
 export type CellResult = { status: "ok" } | { status: "error"; error: CellError };
@@ -89,12 +94,10 @@ export class Kernel {
         `(function (${SCOPE}, ${RUNTIME}, ${BOUND}) { with (${SCOPE}) with (${BOUND}) { return (async () => { ${compiled.body}\n})(); } })\n//# sourceURL=${file}`,
       ) as (scope: object, runtime: object, bound: object) => Promise<unknown>;
       const value = await fn(this.scope, this.runtime(), bound);
-      if (value != null) this.sink.stream(cell, "stdout", `${format(value)}\n`);
+      if (value != null) this.sink.result(cell, format(value));
       return { status: "ok" };
     } catch (e) {
-      const error = describeError(e, file);
-      this.sink.stream(cell, "stderr", `${error.text}\n`);
-      return { status: "error", error };
+      return { status: "error", error: describeError(e, file, cell, source) };
     } finally {
       this.current = -1;
     }
@@ -141,24 +144,30 @@ export class Kernel {
 /** Global (indirect) eval: the cell's code sees the scope it is given, never this module's variables. */
 const evaluate = globalThis.eval;
 
-/** An exception as a learner should see it: its name and message, and the line of the cell it came from. */
-export function describeError(e: unknown, file?: string): CellError {
+/**
+ * An exception as a learner should see it, in Jupyter's shape: its name and message, and the
+ * line (and, for syntax errors, column) of the cell it came from, with that line of code.
+ */
+export function describeError(e: unknown, file?: string, cell?: number, source?: string): CellError {
+  const at = (line: number | undefined, column?: number): string[] => {
+    if (line === undefined) return [];
+    const where = `    at line ${line}${column === undefined ? "" : `, column ${column}`} of ${cell === undefined ? "this cell" : `cell ${cell + 1}`}`;
+    const code = source?.split("\n")[line - 1];
+    if (code === undefined) return [where];
+    const gutter = `  ${line} | `;
+    const caret = column === undefined ? [] : [`${" ".repeat(gutter.length - 2)}| ${" ".repeat(Math.max(0, column - 1))}^`];
+    return [where, `${gutter}${code}`, ...caret];
+  };
   if (e instanceof CellSyntaxError) {
-    return { name: "SyntaxError", message: e.reason, line: e.line, column: e.column, text: `SyntaxError: ${e.message}` };
+    return { name: "SyntaxError", message: e.message, line: e.line, column: e.column, traceback: [`SyntaxError: ${e.message}`, ...at(e.line, e.column)] };
   }
   if (!(e instanceof Error)) {
-    const text = `Uncaught ${inspect(e)}`;
-    return { name: "Error", message: text, text };
+    const message = `Uncaught ${inspect(e)}`;
+    return { name: "Error", message, traceback: [message] };
   }
   const name = e.name || "Error";
   const where = file ? lineIn(e, file) : undefined;
-  const head = `${name}: ${e.message}`;
-  return {
-    name,
-    message: e.message,
-    ...where,
-    text: where ? `${head}\n    at line ${where.line} of this cell` : head,
-  };
+  return { name, message: e.message, ...where, traceback: [`${name}: ${e.message}`, ...at(where?.line)] };
 }
 
 /** The first stack frame in the cell's code (the cell's lines are the compiled code's lines). */

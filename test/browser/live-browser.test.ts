@@ -61,8 +61,9 @@ async function runLesson(browser: Browser, url: string, problems: string[]): Pro
         expectedText: text(pre?.querySelectorAll('[data-mime-type="text/plain"] pre') ?? []),
         expectedChecks: checks(pre),
         expectedSvgs: pre?.querySelectorAll("svg:not(svg svg)").length ?? 0,
-        liveText: text(live?.querySelectorAll('pre[data-stream="stdout"]') ?? []),
-        liveErrors: text(live?.querySelectorAll('pre[data-stream="stderr"]') ?? []),
+        // What the cell printed and its last value (Out[n], one line of its own), in order.
+        liveText: [...(live?.querySelectorAll('pre[data-stream="stdout"], [data-live-result] pre') ?? [])].map((p) => (p.closest("[data-live-result]") ? `${p.textContent}\n` : p.textContent)).join(""),
+        liveErrors: text(live?.querySelectorAll('pre[data-stream="stderr"], [data-live-error]') ?? []),
         liveChecks: checks(live),
         liveSvgs: [...(live?.querySelectorAll("svg:not(svg svg)") ?? [])].map((s) => {
           const box = s.getBoundingClientRect();
