@@ -14,15 +14,39 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
-import { EditorState } from "@codemirror/state";
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
+import { EditorState, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, type DecorationSet, EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
 
 export interface CellEditor {
   text(): string;
   /** `silent`: no onChange (the text came from elsewhere, another tab, and is saved already). */
   setText(text: string, options?: { silent?: boolean }): void;
   focus(): void;
+  /** Mark the lines of these problems (a type error), until the text changes. */
+  markProblems(problems: { line: number; column: number; message: string }[]): void;
 }
+
+const setProblems = StateEffect.define<{ line: number; message: string }[]>();
+
+/** The lines with a type error: a line class and the message as its title, cleared by any edit. */
+const problemLines = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    for (const e of tr.effects) {
+      if (!e.is(setProblems)) continue;
+      const b = new RangeSetBuilder<Decoration>();
+      const seen = new Set<number>();
+      for (const p of [...e.value].sort((x, y) => x.line - y.line)) {
+        if (seen.has(p.line) || p.line < 1 || p.line > tr.state.doc.lines) continue;
+        seen.add(p.line);
+        b.add(tr.state.doc.line(p.line).from, tr.state.doc.line(p.line).from, Decoration.line({ class: "cm-type-error", attributes: { title: p.message } }));
+      }
+      return b.finish();
+    }
+    return tr.docChanged ? Decoration.none : marks;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
 
 export interface EditorOptions {
   label: string;
@@ -52,6 +76,7 @@ const theme = EditorView.theme({
   "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": { background: "light-dark(#c8ddf6, #264f78)" },
   "&.cm-focused .cm-matchingBracket": { background: "light-dark(#d6e9d8, #1f4d2c)", outline: "1px solid light-dark(#7fb08a, #3fb950)" },
   "&.cm-focused .cm-nonmatchingBracket": { background: "light-dark(#ffd8d3, #5a1e1a)" },
+  ".cm-type-error": { background: "light-dark(#ffebe9, #3d1d1d)", boxShadow: "inset 3px 0 0 light-dark(#cf222e, #ff7b72)" },
 });
 
 const highlightStyle = HighlightStyle.define([
@@ -93,6 +118,7 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         EditorView.updateListener.of((u) => {
           if (u.docChanged && !silent) options.onChange(u.state.doc.toString());
         }),
+        problemLines,
         theme,
       ],
     }),
@@ -108,5 +134,6 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
       }
     },
     focus: () => view.focus(),
+    markProblems: (problems) => view.dispatch({ effects: setProblems.of(problems) }),
   };
 }

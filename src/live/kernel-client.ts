@@ -116,7 +116,9 @@ export class KernelClient {
     } catch (e) {
       this.current = undefined;
       this.failed = true;
-      this.events.finished(next, { status: "error", reason: "source", message: (e as Error).message });
+      // A cell refused before it runs (a type error) carries its error in Jupyter's shape.
+      const error = (e as { cellError?: import("./kernel.js").CellError }).cellError;
+      this.events.finished(next, error ? { status: "error", error } : { status: "error", reason: "source", message: (e as Error).message });
       return this.pump();
     }
     if (this.current !== next) return; // stopped while the notebook loaded

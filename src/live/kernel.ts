@@ -54,6 +54,8 @@ export class Kernel {
   private runs = 0;
   private current = -1;
   private readonly loaded = new Map<string, Promise<object>>();
+  /** Every run's code, by the file name it ran as: an error's stack names cells by these. */
+  private readonly files: RunFiles = new Map();
 
   constructor(
     private readonly modules: ModuleLoaders,
@@ -86,6 +88,8 @@ export class Kernel {
   async run(cell: number, source: string, options: RunOptions = {}): Promise<CellResult> {
     this.current = cell;
     const file = `cell${cell}-run${++this.runs}.js`;
+    this.files.set(file, { cell, source });
+    if (this.files.size > 500) this.files.delete(this.files.keys().next().value!);
     try {
       const compiled = compileCell(source);
       const bound = options.bind ? await this.bound(options.bind) : Object.freeze(Object.create(null));
@@ -97,7 +101,7 @@ export class Kernel {
       if (value != null) this.sink.result(cell, format(value));
       return { status: "ok" };
     } catch (e) {
-      return { status: "error", error: describeError(e, file, cell, source) };
+      return { status: "error", error: describeError(e, file, cell, source, this.files) };
     } finally {
       this.current = -1;
     }
@@ -144,19 +148,27 @@ export class Kernel {
 /** Global (indirect) eval: the cell's code sees the scope it is given, never this module's variables. */
 const evaluate = globalThis.eval;
 
+/** Where a run's code came from: the file name it was evaluated under → its cell and source. */
+export type RunFiles = Map<string, { cell: number; source: string }>;
+
 /**
  * An exception as a learner should see it, in Jupyter's shape: its name and message, and the
- * line (and, for syntax errors, column) of the cell it came from, with that line of code.
+ * line (and, for syntax errors, column) of the cell it came from, with that line of code. When it
+ * was thrown in another cell's code (a stub's `throw` called by a check), the traceback names
+ * that cell first, then the line of this cell that called it. Cells are numbered from 1, as
+ * `npm run check` counts them (index + 1).
  */
-export function describeError(e: unknown, file?: string, cell?: number, source?: string): CellError {
-  const at = (line: number | undefined, column?: number): string[] => {
+export function describeError(e: unknown, file?: string, cell?: number, source?: string, files: RunFiles = new Map()): CellError {
+  if (file && cell !== undefined && source !== undefined && !files.has(file)) files = new Map([...files, [file, { cell, source }]]);
+  const at = (line: number | undefined, column?: number, inCell = cell, code = source, lead = "at"): string[] => {
     if (line === undefined) return [];
-    const where = `    at line ${line}${column === undefined ? "" : `, column ${column}`} of ${cell === undefined ? "this cell" : `cell ${cell + 1}`}`;
-    const code = source?.split("\n")[line - 1];
-    if (code === undefined) return [where];
+    const name = inCell === undefined ? "this cell" : `cell ${inCell + 1}`;
+    const where = `    ${lead} line ${line}${column === undefined ? "" : `, column ${column}`} of ${name}`;
+    const text = code?.split("\n")[line - 1];
+    if (text === undefined) return [where];
     const gutter = `  ${line} | `;
     const caret = column === undefined ? [] : [`${" ".repeat(gutter.length - 2)}| ${" ".repeat(Math.max(0, column - 1))}^`];
-    return [where, `${gutter}${code}`, ...caret];
+    return [where, `${gutter}${text}`, ...caret];
   };
   if (e instanceof CellSyntaxError) {
     return { name: "SyntaxError", message: e.message, line: e.line, column: e.column, traceback: [`SyntaxError: ${e.message}`, ...at(e.line, e.column)] };
@@ -166,20 +178,36 @@ export function describeError(e: unknown, file?: string, cell?: number, source?:
     return { name: "Error", message, traceback: [message] };
   }
   const name = e.name || "Error";
-  const where = file ? lineIn(e, file) : undefined;
-  return { name, message: e.message, ...where, traceback: [`${name}: ${e.message}`, ...at(where?.line)] };
+  const frames = cellFrames(e, files);
+  const first = frames[0];
+  const own = frames.find((f) => f.file === file);
+  const head = `${name}: ${e.message}`;
+  if (first && first.file !== file) {
+    const origin = files.get(first.file)!;
+    return {
+      name,
+      message: e.message,
+      ...(own ? { line: own.line } : {}),
+      traceback: [head, ...at(first.line, undefined, origin.cell, origin.source), ...(own ? at(own.line, undefined, cell, source, "called from") : [])],
+    };
+  }
+  return { name, message: e.message, ...(own ? { line: own.line } : {}), traceback: [head, ...at(own?.line)] };
 }
 
-/** The first stack frame in the cell's code (the cell's lines are the compiled code's lines). */
-function lineIn(e: Error, file: string): { line: number } | undefined {
+/**
+ * The stack frames in cells' code, innermost first (the cells' lines are the compiled code's
+ * lines). Columns are not reported: line 1 also carries the prologue, and rewritten declarations shift.
+ */
+function cellFrames(e: Error, files: RunFiles): { file: string; line: number }[] {
   let stack: string | undefined;
   try {
     stack = e.stack;
   } catch {
-    return undefined;
+    return [];
   }
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // Columns are not reported: line 1 also carries the prologue, and rewritten declarations shift.
-  const m = stack?.match(new RegExp(`${escaped}:(\\d+):\\d+`));
-  return m ? { line: Number(m[1]) } : undefined;
+  const frames: { file: string; line: number }[] = [];
+  for (const m of (stack ?? "").matchAll(/(cell\d+-run\d+\.js):(\d+):\d+/g)) {
+    if (files.has(m[1]!)) frames.push({ file: m[1]!, line: Number(m[2]) });
+  }
+  return frames;
 }

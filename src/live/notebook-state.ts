@@ -104,8 +104,11 @@ export class NotebookState {
   }
 
   /** Whether a cell holds the lesson's own code (an answer cell: the lesson's solution). */
-  isLessons(cell: number, text = this.texts.get(cell)): boolean {
-    return this.loaded !== undefined && text !== undefined && text === this.loaded.lesson[cell];
+  isLessons(cell: number): boolean {
+    if (!this.loaded) return false;
+    const base = this.baseOf(this.loaded, cell);
+    const text = this.texts.get(cell) ?? this.edits.textFor(cell, base) ?? base;
+    return text === this.loaded.lesson[cell];
   }
 
   /** What the learner made of a cell: unchanged, the stub, the solution, or their own text. */

@@ -33,7 +33,9 @@ import { CellControls, cellNumber } from "./cell-controls.js";
 import { type Finish, KernelClient, type WorkerLike } from "./kernel-client.js";
 import { NotebookState, type Role } from "./notebook-state.js";
 import { Outputs } from "./outputs.js";
-import type { FromWorker } from "./protocol.js";
+import type { CellError } from "./kernel.js";
+import type { FromChecker, FromWorker, ToChecker } from "./protocol.js";
+import type { TypeProblem } from "./typecheck.js";
 import { sanitize } from "./sanitize.js";
 import { parseEdit, SavedEdits } from "./saved-edits.js";
 import { checksOf, Score, scoreKey } from "./score.js";
@@ -86,6 +88,15 @@ class LivePage {
   private editorsLoading: Promise<void> | undefined;
   /** Execution count, as Jupyter's In [n]. */
   private count = 0;
+  /** The type checker's worker, started after the first output (typecheck-worker.ts). */
+  private checker: Worker | undefined;
+  private checks = new Map<number, (m: FromChecker) => void>();
+  private checkIds = 0;
+  /** The cells this kernel ran without error, latest run last, with the code they ran: what a cell's types see. */
+  private readonly ranOk = new Map<number, string>();
+  private runningSource: string | undefined;
+  /** Type errors of the cells refused, to mark in their editors. */
+  private readonly refused = new Map<number, TypeProblem[]>();
   private readonly notebook: string;
 
   constructor(
@@ -131,7 +142,15 @@ class LivePage {
     });
     this.client = new KernelClient(
       () => new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" }) as unknown as WorkerLike,
-      async (i) => ({ source: await this.state.sourceOf(i), check: this.state.role(i) === "check" }),
+      async (i) => {
+        const source = await this.state.sourceOf(i);
+        const problems = await this.typeProblems(source);
+        if (problems && problems.length > 0) {
+          this.refused.set(i, problems);
+          throw Object.assign(new Error("type error"), { cellError: typeError(i, source, problems) });
+        }
+        return { source, check: this.state.role(i) === "check" };
+      },
       {
         queued: (i) => this.controls.setState(i, "queued"),
         dropped: (i) => this.controls.setState(i, undefined),
@@ -149,6 +168,7 @@ class LivePage {
     if (exercise || edits.cells().length > 0) void this.loadEditors();
     if (this.state.edits.cells().length > 0 || storage()?.getItem(scoreKey(this.notebook))) void this.updateScore();
     window.addEventListener("storage", (e) => this.otherTab(e));
+    this.crashedBefore();
   }
 
   /** Run every code cell in order; a failing cell does not stop the others (as `npm run check`). */
@@ -202,19 +222,50 @@ class LivePage {
 
   stop(): void {
     if (!this.client.busy) return;
+    this.ranOk.clear();
     this.client.stop();
     this.root.dataset.live = "failed";
     this.toolbar.say("Stopped: the kernel was restarted.");
   }
 
   restart(): void {
+    this.ranOk.clear();
     this.client.restart();
     for (const i of this.cells.keys()) this.controls.setState(i, undefined);
     delete this.root.dataset.live;
     this.toolbar.say("Restarted: a fresh kernel starts with the next run.");
   }
 
+  /**
+   * The running cell, noted for this tab: a worker that runs out of memory takes the whole tab
+   * with it (Chromium gives a page no way to cap or read a worker's heap), and the reloaded page
+   * then says which cell it was.
+   */
+  private noteRunning(index: number | undefined): void {
+    const key = `micrograd-ts:running:${this.notebook}`;
+    try {
+      if (index === undefined) sessionStorage.removeItem(key);
+      else sessionStorage.setItem(key, String(index));
+    } catch {
+      // storage disabled
+    }
+  }
+
+  private crashedBefore(): void {
+    let cell: string | null = null;
+    try {
+      cell = sessionStorage.getItem(`micrograd-ts:running:${this.notebook}`);
+    } catch {
+      return;
+    }
+    if (cell === null || !/^\d+$/.test(cell)) return;
+    this.noteRunning(undefined);
+    this.toolbar.say(`This page closed while cell ${cellNumber(Number(cell))} was running: it probably ran out of memory. Your edits are kept; the kernel starts fresh.`);
+  }
+
   private started(index: number, source: string): void {
+    this.runningSource = source;
+    this.noteRunning(index);
     this.controls.setState(index, "running");
     this.toolbar.say(`Running cell ${cellNumber(index)}…`);
     this.outputs.clear(index);
@@ -248,6 +299,16 @@ class LivePage {
   }
 
   private finished(index: number, f: Finish): void {
+    this.noteRunning(undefined);
+    if (f.status === "ok" && this.runningSource !== undefined) {
+      this.ranOk.delete(index);
+      this.ranOk.set(index, this.runningSource);
+    } else if (f.status === "error" && (f.reason === "stopped" || f.reason === "crashed")) this.ranOk.clear();
+    this.runningSource = undefined;
+    const problems = this.refused.get(index);
+    this.refused.delete(index);
+    if (problems) this.editors.get(index)?.markProblems(problems);
+    this.startChecker(); // after the first output: the first Run never waits for the compiler
     if (f.status === "error") {
       if (f.reason === "stopped") {
         this.outputs.note(index, "stopped", "Stopped. The kernel was restarted, so the lesson's variables are gone: run a cell to start again (the cells above it run first).");
@@ -263,6 +324,45 @@ class LivePage {
     this.controls.setState(index, f.status);
     this.controls.prompt(index, ++this.count);
     if (this.state.role(index) === "check") void this.recordCheck(index, f.status === "ok");
+  }
+
+  // ---- types: checked as tslab checks them, once the checker is loaded -------------------
+
+  private startChecker(): void {
+    if (this.checker) return;
+    const worker = new Worker(new URL("typecheck-worker.js", here), { type: "module", name: "micrograd-ts type checker" });
+    worker.addEventListener("message", (e: MessageEvent<FromChecker>) => {
+      const done = this.checks.get(e.data.id);
+      this.checks.delete(e.data.id);
+      done?.(e.data);
+    });
+    worker.addEventListener("error", (e) => {
+      e.preventDefault();
+      for (const done of this.checks.values()) done({ id: -1, failed: e.message || "it could not be loaded" });
+      this.checks.clear();
+    });
+    this.checker = worker;
+  }
+
+  /**
+   * The cell's type errors, given the cells this kernel ran before it; undefined when the checker
+   * is not started yet (cells before the first output run unchecked) or failed (said once).
+   */
+  private typeProblems(source: string): Promise<TypeProblem[] | undefined> {
+    const checker = this.checker;
+    if (!checker) return Promise.resolve(undefined);
+    const id = ++this.checkIds;
+    const message: ToChecker = { id, prior: [...this.ranOk.values()], source };
+    return new Promise((resolve) => {
+      this.checks.set(id, (m) => {
+        if (m.failed !== undefined) {
+          this.toolbar.say(`Types are not checked in this page: the type checker failed (${m.failed}).`);
+          this.checker = undefined; // try again with the next output
+          resolve(undefined);
+        } else resolve(m.problems);
+      });
+      checker.postMessage(message);
+    });
   }
 
   // ---- score ---------------------------------------------------------------------------
@@ -360,40 +460,52 @@ class LivePage {
   }
 
   /**
-   * Another tab of this lesson saved or removed an edit: this tab takes it, unless the learner
-   * changed that cell here too, in which case both texts are kept and the choice offered.
+   * Another tab of this lesson saved or removed an edit. This tab takes a new text when it still
+   * showed the one the other tab replaced (the tabs stay in step). When the other tab reset the
+   * cell, or replaced a text this tab no longer shows, this tab keeps its own text and says so,
+   * with the choice: nothing is dropped silently.
    */
   private otherTab(e: StorageEvent): void {
+    if (e.key === null || !this.state.loaded) return; // storage cleared elsewhere: the editors still hold every text
     const index = this.state.edits.cellOf(e.key);
-    if (e.key === null) return; // another tab cleared all storage: nothing here is lost (the editors hold it)
-    if (index === undefined || !this.state.loaded) return;
+    if (index === undefined || this.state.role(index) === "check") return;
     const editor = this.editors.get(index);
     const base = this.state.baseOf(this.state.loaded, index);
     const theirs = e.newValue === null ? base : parseEdit(e.newValue)?.text;
     if (theirs === undefined) return;
-    const mine = editor?.text() ?? this.state.current(index);
+    const mine = editor?.text() ?? this.state.current(index) ?? base;
     const before = e.oldValue === null ? base : parseEdit(e.oldValue)?.text;
+    const n = cellNumber(index);
     if (mine === theirs) return;
-    if (mine === undefined || mine === before) {
+    if (e.newValue !== null && mine === before) {
       this.state.adopt(index, theirs);
       editor?.setText(theirs, { silent: true });
       this.mark(index, theirs);
-      this.toolbar.say(`Cell ${cellNumber(index)} was changed in another tab of this lesson: it shows that text now.`);
+      this.toolbar.say(`Cell ${n} was changed in another tab of this lesson: it shows that text here too.`);
       return;
     }
-    // Both tabs changed the cell: keep this tab's text saved, and offer the other one.
-    this.state.edit(index, mine);
     const cell = this.cells.get(index)!;
-    const note = this.cellNote(cell, `Another tab of this lesson changed cell ${cellNumber(index)} too. This tab's text is kept (and saved). `);
+    cell.querySelector('[data-live-note="other-tab"]')?.remove();
+    const reset = e.newValue === null;
+    const note = this.cellNote(cell, reset ? `Another tab reset cell ${n} to the lesson's code. This tab still shows your text, no longer saved. ` : `Another tab of this lesson changed cell ${n} too. This tab's text is kept (and saved). `);
     note.dataset.liveNote = "other-tab";
-    const use = document.createElement("button");
-    use.type = "button";
-    use.textContent = "Use the other tab's text";
-    use.addEventListener("click", () => {
-      editor?.setText(theirs);
-      note.remove();
-    });
-    note.append(use);
+    if (!reset) this.state.edit(index, mine);
+    const button = (label: string, data: string, act: () => void) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.setAttribute(`data-live-${data}`, "");
+      b.addEventListener("click", () => {
+        act();
+        note.remove();
+      });
+      return b;
+    };
+    note.append(
+      button("Keep this tab's text", "keep-mine", () => this.state.edit(index, editor?.text() ?? mine)),
+      " ",
+      button(reset ? "Reset it here too" : "Use the other tab's text", "use-theirs", () => editor?.setText(theirs)),
+    );
   }
 
   /** "Try it yourself": the stub in place of the lesson's answer (the answer is one click away). */
@@ -514,6 +626,24 @@ class LivePage {
       if (pre && stub !== undefined && !this.editors.has(index)) pre.textContent = stub;
     }
   }
+}
+
+/** A cell refused for its types, as tslab says it (`line:column - message`), with the first line marked. */
+function typeError(cell: number, source: string, problems: TypeProblem[]): CellError {
+  const first = problems[0]!;
+  const code = source.split("\n")[first.line - 1];
+  const gutter = `  ${first.line} | `;
+  return {
+    name: "TypeScriptError",
+    message: first.message,
+    line: first.line,
+    column: first.column,
+    traceback: [
+      ...problems.map((p) => `${p.line}:${p.column} - ${p.message}`),
+      `    in cell ${cellNumber(cell)}: it did not run (as in Jupyter, a cell with a type error is refused)`,
+      ...(code === undefined ? [] : [`${gutter}${code}`, `${" ".repeat(gutter.length - 2)}| ${" ".repeat(first.column - 1)}^`]),
+    ],
+  };
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -22,3 +22,10 @@ export type FromWorker =
   | { type: "result"; cell: number; text: string }
   | { type: "done"; cell: number; status: "ok" }
   | { type: "done"; cell: number; status: "error"; error: CellError };
+
+/** To the type checker (typecheck-worker.ts): a cell and the cells run before it, in run order. */
+export type ToChecker = { id: number; prior: string[]; source: string };
+
+export type FromChecker =
+  | { id: number; problems: import("./typecheck.js").TypeProblem[]; failed?: undefined }
+  | { id: number; failed: string; problems?: undefined };

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageRoot } from "../../src/tools/files";
 import { renderSite } from "../../src/tools/render";
 import { serveSite, type Server } from "../../src/tools/serve";
-import { launchBrowser } from "../support/browser";
+import { auditLivePages, launchBrowser } from "../support/browser";
 import { hasChromium, hasJupyter } from "../support/harness";
 
 const root = packageRoot();
@@ -158,6 +158,12 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("live lessons in Chromium", ()
     expect(checkCells.map((i: number) => [i, statusOf.get(i)])).toEqual(checkCells.map((i: number) => [i, "error"]));
     await page.close();
     expect(problems).toEqual([]);
+  });
+
+  test("axe-core's default rules: no serious or critical violation on any page served over HTTP with the live runtime, light and dark", async () => {
+    const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
+    expect(pages.length).toBe(lessons.length + 1);
+    expect(await auditLivePages(browser, server.url, pages)).toEqual([]);
   });
 
   test("the checker can fail: a page whose live output differs is caught", async () => {

@@ -107,6 +107,19 @@ describe("Kernel.run", () => {
     expect(out).toEqual([]); // the error is the cell's result, not text on stderr
   });
 
+  test("an error thrown in an earlier cell's function (a stub called by a check) points at that cell first, then the caller", async () => {
+    const { kernel } = kernelWith();
+    await kernel.run(19, 'function gradG(a: number): number[] {\n  // your answer\n  throw new Error("not implemented: analytic-grad");\n}');
+    const result = await kernel.run(20, "const x = 1;\nconst g = gradG(x);");
+    expect(result.status === "error" && result.error.traceback).toEqual([
+      "Error: not implemented: analytic-grad",
+      "    at line 3 of cell 20",
+      '  3 |   throw new Error("not implemented: analytic-grad");',
+      "    called from line 2 of cell 21",
+      "  2 | const g = gradG(x);",
+    ]);
+  });
+
   test("a syntax error names its line and column and runs nothing", async () => {
     const { kernel, text } = kernelWith();
     const result = await kernel.run(0, 'console.log("never");\nconst = 4;');

@@ -103,11 +103,13 @@ describe("NotebookState", () => {
     expect(await stateWith(false, storage).state.sourceOf(1)).toBe("const x = 5;");
   });
 
-  test("isLessons tells the lesson's own solution from the learner's text", async () => {
+  test("isLessons tells the lesson's own solution from the learner's text, before any editor opened too", async () => {
     const { state } = stateWith(false);
-    const texts = await state.load();
-    state.initial(texts, 2);
+    await state.load();
     expect(state.isLessons(2)).toBe(true);
+    const exercise = stateWith(true).state;
+    await exercise.load();
+    expect(exercise.isLessons(2)).toBe(false); // the stub
     state.edit(2, "function f() { return 1 + 1; }");
     expect(state.isLessons(2)).toBe(false);
   });
