@@ -241,6 +241,26 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     await context.close();
   });
 
+  test("types are checked as tslab checks them: a type error refuses the cell with tslab's message, its line marked; in exercise mode the check then fails", async () => {
+    const { context, page, problems } = await open("#exercise");
+    await page.waitForSelector(`[data-cell="${answer}"] .cm-content[contenteditable="true"]`);
+    expect((await runAndWait(page, 2)).status).toBe("ok"); // the first output starts the checker
+    await replaceCode(page, 8, 'const ok = 1;\nconst n: number = "hello";\nn');
+    const refused = await runAndWait(page, 8);
+    expect(refused.status).toBe("error");
+    expect(refused.text.split("\n")[0]).toBe("2:7 - Type 'string' is not assignable to type 'number'.");
+    expect(refused.text).not.toContain("hello\n"); // it did not run
+    expect(await page.$$eval('[data-cell="8"] .cm-type-error', (els) => els.map((e) => e.textContent))).toEqual(['const n: number = "hello";']);
+    // The right numbers with a type error: refused, so the check fails, as in npm run check.
+    await replaceCode(page, answer, `${solved}\nconst wrongType: string = 3;`);
+    expect((await runAndWait(page, checkCell)).status).toBe("error");
+    expect((await outputOf(page, answer)).text).toMatch(/^\d+:\d+ - Type 'number' is not assignable to type 'string'\./);
+    await replaceCode(page, answer, solved);
+    expect((await runAndWait(page, checkCell)).status).toBe("ok");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test("the toolbar never covers the search results", async () => {
     const { context, page, problems } = await open();
     await page.fill(".site-search input", "derivative");
