@@ -9,7 +9,7 @@
  */
 import type { StreamName } from "./kernel.js";
 
-export const LIMITS = { headLines: 500, headChars: 50_000, tailLines: 100, tailChars: 10_000, intervalMs: 50 };
+export const LIMITS = { headLines: 500, headChars: 50_000, tailLines: 100, tailChars: 10_000, intervalMs: 50, tailIntervalMs: 250 };
 
 export type CapMessage =
   | { kind: "head"; name: StreamName; text: string }
@@ -25,6 +25,7 @@ export class OutputCap {
   private overflowLines = 0;
   private tailDirty = false;
   private lastSent = -Infinity;
+  private lastTail = -Infinity;
   /** The whole output, head included, in order: the download. */
   private readonly all: string[] = [];
 
@@ -57,16 +58,22 @@ export class OutputCap {
       this.tailDirty = true;
       if (this.overflow.length > 1000) this.overflow = [this.overflow.join("")];
     }
-    if (this.now() - this.lastSent >= this.limits.intervalMs) this.flush();
+    if (this.now() - this.lastSent >= this.limits.intervalMs) this.flush(false);
   }
 
-  /** Send what is waiting (the head so far, and the tail as it is now). */
-  flush(): void {
-    this.lastSent = this.now();
+  /**
+   * Send what is waiting: the head so far, and the tail as it is now. The tail is only a preview
+   * while the cell runs, so it goes out at most every `tailIntervalMs` (each one replaces the
+   * last on the page); `final` (the cell is done) sends it whatever the time.
+   */
+  flush(final = true): void {
+    const now = this.now();
+    this.lastSent = now;
     for (const p of merge(this.pending)) this.send({ kind: "head", ...p });
     this.pending = [];
-    if (this.tailDirty) {
+    if (this.tailDirty && (final || now - this.lastTail >= this.limits.tailIntervalMs)) {
       this.tailDirty = false;
+      this.lastTail = now;
       this.send({ kind: "tail", ...this.tail() });
     }
   }

@@ -30,7 +30,7 @@ function write(cell: number, name: StreamName, text: string): void {
   // What a cell prints while it awaits (a training loop between steps) goes out soon, not at the end.
   flushTimer ??= setTimeout(() => {
     flushTimer = undefined;
-    for (const cap of caps.values()) cap.flush();
+    for (const cap of caps.values()) cap.flush(false);
   }, 50);
 }
 /** The cell is done: its last output goes out, then (if it was capped) the whole of it, as a file. */

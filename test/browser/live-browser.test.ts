@@ -164,7 +164,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("live lessons in Chromium", ()
     const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
     expect(pages.length).toBe(lessons.length + 1);
     expect(await auditLivePages(browser, server.url, pages)).toEqual([]);
-  });
+  }, 1_200_000); // twenty audits: long on a busy 2-core machine (a safety net, not a speed target)
 
   test("the checker can fail: a page whose live output differs is caught", async () => {
     // Plant a wrong number in a lesson's notebook: the page must then disagree with its pre-rendered output.

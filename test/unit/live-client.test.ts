@@ -105,7 +105,7 @@ describe("KernelClient", () => {
 });
 
 describe("OutputCap", () => {
-  const limits = { headLines: 3, headChars: 1000, tailLines: 2, tailChars: 100, intervalMs: 50 };
+  const limits = { headLines: 3, headChars: 1000, tailLines: 2, tailChars: 100, intervalMs: 50, tailIntervalMs: 250 };
   function capped(lines: number) {
     const sent: CapMessage[] = [];
     const cap = new OutputCap((m) => sent.push(m), () => 0, limits);
@@ -137,6 +137,23 @@ describe("OutputCap", () => {
     cap.flush();
     expect(sent[0]).toEqual({ kind: "head", name: "stdout", text: "x".repeat(1000) });
     expect(sent[1]).toEqual({ kind: "tail", text: "x".repeat(100), droppedLines: 0, droppedChars: 3900 });
+  });
+
+  test("the tail, a preview while the cell runs, goes out at most every tailIntervalMs, and always at the end", () => {
+    const sent: CapMessage[] = [];
+    let now = 0;
+    const cap = new OutputCap((m) => sent.push(m), () => now, limits);
+    const tails = () => sent.filter((m) => m.kind === "tail").length;
+    for (let i = 0; i < 10; i++) cap.write("stdout", `${i}\n`); // past the head, all within one interval
+    expect(tails()).toBe(0);
+    for (now = 50; now < 250; now += 50) cap.write("stdout", "more\n"); // the first tail at 50, none since
+    expect(tails()).toBe(1);
+    now = 300;
+    cap.write("stdout", "later\n");
+    expect(tails()).toBe(2);
+    cap.write("stdout", "last\n");
+    cap.flush();
+    expect(sent.at(-1)).toMatchObject({ kind: "tail", text: "later\nlast\n" });
   });
 
   test("writes are batched: nothing is sent until the interval has passed", () => {
