@@ -7,8 +7,9 @@
  * - no <meta> (a refresh would navigate away), <base>, <link>, <form>, <iframe>, <object>,
  *   <embed>;
  * - <style> kept only when each of its rules applies inside the output itself: every selector
- *   starts at an id of an element of this output (the backward stepper is CSS-only and scopes its
- *   rules so). A style that restyles the page (a fake "Score: 3/3") is dropped, and said so;
+ *   starts at an id, or a class, of an element of this output (the backward stepper scopes its
+ *   rules by id, Observable Plot by a class: `:where(.plot-d6a7b5)`), both made unique to the
+ *   output first. A style that restyles the page (a fake "Score: 3/3") is dropped, and said so;
  * - ids made unique per page (`uniqueIds`), with what refers to them (`url(#…)`, `href="#…"`,
  *   `for`, aria-*, the style's selectors): a chart drawn live and its hidden pre-rendered copy
  *   then never share a clip-path;
@@ -31,9 +32,11 @@ export function sanitize(markup: string, win: Window & typeof globalThis = windo
     FORBID_TAGS,
     ADD_ATTR: ["for"],
   }) as DocumentFragment;
-  uniqueIds(fragment, `o${++counter}`);
+  const prefix = `o${++counter}`;
+  uniqueIds(fragment, prefix);
+  const classes = uniqueStyleClasses(fragment, prefix);
   for (const style of Array.from(fragment.querySelectorAll("style"))) {
-    const why = unscoped(style.textContent ?? "", idsIn(fragment));
+    const why = unscoped(style.textContent ?? "", idsIn(fragment), classes);
     if (why) {
       const note = win.document.createElement("p");
       note.className = "live-note";
@@ -74,11 +77,36 @@ export function uniqueIds(root: ParentNode, prefix: string): void {
 }
 
 /**
+ * The classes the output's styles start their selectors with (`.c …`, `:where(.c …)`) and that
+ * an element of the output carries: renamed `prefix-c` in both, so the style can match nothing
+ * else on the page. Returns the new names.
+ */
+export function uniqueStyleClasses(root: ParentNode, prefix: string): Set<string> {
+  const styles = Array.from(root.querySelectorAll("style"));
+  const wanted = new Set<string>();
+  for (const style of styles) {
+    const css = (style.textContent ?? "").replace(/\/\*[\s\S]*?\*\//g, "");
+    for (const m of css.matchAll(/(?:^|[{},;]|\*\/)\s*(?::where\(\s*)?\.((?:[\w-])+)/g)) wanted.add(m[1]!);
+  }
+  const present = [...wanted].filter((c) => root.querySelector(`[class~="${c}"]`));
+  const renamed = new Set<string>();
+  if (present.length === 0) return renamed;
+  const any = new RegExp(`\\.(${present.map(escape).join("|")})(?![\\w-])`, "g");
+  for (const el of Array.from(root.querySelectorAll("[class]"))) {
+    const names = (el.getAttribute("class") ?? "").split(/\s+/);
+    if (names.some((n) => present.includes(n))) el.setAttribute("class", names.map((n) => (present.includes(n) ? `${prefix}-${n}` : n)).join(" "));
+  }
+  for (const style of styles) style.textContent = (style.textContent ?? "").replace(any, (_, c: string) => `.${prefix}-${c}`);
+  for (const c of present) renamed.add(`${prefix}-${c}`);
+  return renamed;
+}
+
+/**
  * Why a stylesheet reaches outside its output, or undefined when every selector of every rule
- * starts at one of `ids`. A small CSS reader: rules are `selectors { declarations }`, @media
+ * starts at one of `ids`, or one of `classes` (bare or in `:where(…)`). A small CSS reader: rules are `selectors { declarations }`, @media
  * blocks hold rules; any other at-rule (@import, @font-face…) is refused.
  */
-export function unscoped(css: string, ids: Set<string>): string | undefined {
+export function unscoped(css: string, ids: Set<string>, classes: Set<string> = new Set()): string | undefined {
   const text = css.replace(/\/\*[\s\S]*?\*\//g, "");
   let i = 0;
   const problems: string[] = [];
@@ -107,8 +135,10 @@ export function unscoped(css: string, ids: Set<string>): string | undefined {
         continue;
       }
       for (const selector of splitSelectors(head)) {
-        const m = /^#((?:[\w-]|\\.)+)/.exec(selector.trim());
-        if (!m || !ids.has(m[1]!)) problems.push(`the selector "${selector.trim().slice(0, 60)}"`);
+        const sel = selector.trim();
+        const id = /^#((?:[\w-]|\\.)+)/.exec(sel);
+        const cls = /^(?::where\(\s*)?\.([\w-]+)/.exec(sel);
+        if (!(id && ids.has(id[1]!)) && !(cls && classes.has(cls[1]!))) problems.push(`the selector "${sel.slice(0, 60)}"`);
       }
       skipBlock();
     }

@@ -98,6 +98,11 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
       return document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2)?.closest("[data-live-run-all]") !== null;
     });
     expect(hit).toBe(true);
+    // The lesson's own chart keeps its (scoped) style: Observable Plot's, under a class of its own.
+    const chart = await runAndWait(page, 6);
+    expect(chart.status).toBe("ok");
+    expect(chart.html).toMatch(/<style>:where\(\.o\d+-plot-/);
+    expect(chart.html).not.toContain('data-live-note="style-removed"');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import { CellControls } from "../../src/live/cell-controls";
 import type { Role } from "../../src/live/notebook-state";
 import { Outputs } from "../../src/live/outputs";
-import { uniqueIds, unscoped } from "../../src/live/sanitize";
+import { uniqueIds, uniqueStyleClasses, unscoped } from "../../src/live/sanitize";
 import { Toolbar } from "../../src/live/toolbar";
 
 function page(cells = 3) {
@@ -162,6 +162,22 @@ describe("sanitize: unique ids and scoped styles", () => {
     expect(root.querySelector("use")!.getAttribute("href")).toBe("#o7-clip");
     expect(root.querySelector("p")!.getAttribute("aria-labelledby")).toBe("o7-steps other");
     expect(root.querySelector("style")!.textContent).toBe("#o7-steps>input{opacity:0} #o7-steps-f0:checked~div{display:block} #stepsX{}");
+  });
+
+  test("Observable Plot's style, scoped by a class, gets a class of its own and is kept; a class the output lacks is not scoped", () => {
+    const { document } = parseHTML("<!doctype html><html><body></body></html>");
+    const root = document.createElement("div");
+    root.innerHTML = '<svg class="plot-d6a7b5 other"><style>:where(.plot-d6a7b5) { display: block; }\n:where(.plot-d6a7b5 text),\n:where(.plot-d6a7b5 tspan) { white-space: pre; }</style><text>x</text></svg>';
+    const classes = uniqueStyleClasses(root, "o3");
+    expect([...classes]).toEqual(["o3-plot-d6a7b5"]);
+    expect(root.querySelector("svg")!.getAttribute("class")).toBe("o3-plot-d6a7b5 other");
+    const css = root.querySelector("style")!.textContent!;
+    expect(css).toBe(":where(.o3-plot-d6a7b5) { display: block; }\n:where(.o3-plot-d6a7b5 text),\n:where(.o3-plot-d6a7b5 tspan) { white-space: pre; }");
+    expect(unscoped(css, new Set(), classes)).toBeUndefined();
+    expect(unscoped(".live-score{display:inline}", new Set(), classes)).toMatch(/\.live-score/);
+    const hostile = document.createElement("div");
+    hostile.innerHTML = "<style>.live-score, .jp-Cell-outputWrapper{display:block}</style><p>x</p>";
+    expect([...uniqueStyleClasses(hostile, "o4")]).toEqual([]); // the page's classes are not the output's
   });
 
   test("unscoped accepts rules that start at the output's own ids, and names the first rule that reaches the page", () => {
