@@ -1,6 +1,7 @@
 /**
  * The code editor of the live page: CodeMirror 6 on a cell's code, with TypeScript highlighting,
- * bracket matching and closing, undo, and Shift-Enter to run. Loaded by page.ts only when the
+ * bracket matching and closing, undo, Shift-Enter to run and move on, Ctrl-Enter to run and stay
+ * (Jupyter's keys). Loaded by page.ts only when the
  * learner first edits or runs (it is the page's biggest script after the kernel).
  *
  * CodeMirror 6 because it is accessible (its editable element is a real contenteditable that
@@ -13,14 +14,39 @@ import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { tags as t } from "@lezer/highlight";
-import { EditorState } from "@codemirror/state";
-import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
+import { EditorState, RangeSetBuilder, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, type DecorationSet, EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from "@codemirror/view";
 
 export interface CellEditor {
   text(): string;
-  setText(text: string): void;
+  /** `silent`: no onChange (the text came from elsewhere, another tab, and is saved already). */
+  setText(text: string, options?: { silent?: boolean }): void;
   focus(): void;
+  /** Mark the lines of these problems (a type error), until the text changes. */
+  markProblems(problems: { line: number; column: number; message: string }[]): void;
 }
+
+const setProblems = StateEffect.define<{ line: number; message: string }[]>();
+
+/** The lines with a type error: a line class and the message as its title, cleared by any edit. */
+const problemLines = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    for (const e of tr.effects) {
+      if (!e.is(setProblems)) continue;
+      const b = new RangeSetBuilder<Decoration>();
+      const seen = new Set<number>();
+      for (const p of [...e.value].sort((x, y) => x.line - y.line)) {
+        if (seen.has(p.line) || p.line < 1 || p.line > tr.state.doc.lines) continue;
+        seen.add(p.line);
+        b.add(tr.state.doc.line(p.line).from, tr.state.doc.line(p.line).from, Decoration.line({ class: "cm-type-error", attributes: { title: p.message } }));
+      }
+      return b.finish();
+    }
+    return tr.docChanged ? Decoration.none : marks;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
 
 export interface EditorOptions {
   label: string;
@@ -29,6 +55,8 @@ export interface EditorOptions {
   onChange(text: string): void;
   /** Shift-Enter: run this cell (and move on). */
   onRun(): void;
+  /** Ctrl-Enter (Cmd-Enter): run this cell and stay in it, as in Jupyter. */
+  onRunStay?(): void;
 }
 
 /**
@@ -48,6 +76,7 @@ const theme = EditorView.theme({
   "&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground": { background: "light-dark(#c8ddf6, #264f78)" },
   "&.cm-focused .cm-matchingBracket": { background: "light-dark(#d6e9d8, #1f4d2c)", outline: "1px solid light-dark(#7fb08a, #3fb950)" },
   "&.cm-focused .cm-nonmatchingBracket": { background: "light-dark(#ffd8d3, #5a1e1a)" },
+  ".cm-type-error": { background: "light-dark(#ffebe9, #3d1d1d)", boxShadow: "inset 3px 0 0 light-dark(#cf222e, #ff7b72)" },
 });
 
 const highlightStyle = HighlightStyle.define([
@@ -61,6 +90,7 @@ const highlightStyle = HighlightStyle.define([
 ]);
 
 export function createEditor(parent: HTMLElement, text: string, options: EditorOptions): CellEditor {
+  let silent = false;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -78,6 +108,7 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         javascript({ typescript: true }),
         keymap.of([
           { key: "Shift-Enter", run: () => (options.onRun(), true) },
+          { key: "Mod-Enter", run: () => ((options.onRunStay ?? options.onRun)(), true) },
           ...closeBracketsKeymap,
           ...defaultKeymap,
           ...historyKeymap,
@@ -85,15 +116,24 @@ export function createEditor(parent: HTMLElement, text: string, options: EditorO
         EditorState.readOnly.of(options.readOnly ?? false),
         EditorView.contentAttributes.of({ "aria-label": options.label, ...(options.readOnly ? { "aria-readonly": "true" } : {}) }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) options.onChange(u.state.doc.toString());
+          if (u.docChanged && !silent) options.onChange(u.state.doc.toString());
         }),
+        problemLines,
         theme,
       ],
     }),
   });
   return {
     text: () => view.state.doc.toString(),
-    setText: (t) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } }),
+    setText: (t, o) => {
+      silent = o?.silent ?? false;
+      try {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: t } });
+      } finally {
+        silent = false;
+      }
+    },
     focus: () => view.focus(),
+    markProblems: (problems) => view.dispatch({ effects: setProblems.of(problems) }),
   };
 }

@@ -15,6 +15,8 @@ export type StreamName = "stdout" | "stderr";
 
 export interface KernelSink {
   stream(cell: number, name: StreamName, text: string): void;
+  /** The cell's last value, as text (Jupyter's execute_result, text/plain). */
+  result(cell: number, text: string): void;
 }
 
 export type ModuleLoaders = Record<string, () => Promise<object>>;
@@ -27,8 +29,11 @@ export interface CellError {
   line?: number;
   /** Column (from 1), for syntax errors. */
   column?: number;
-  /** What the learner sees: "Name: message" and the line. */
-  text: string;
+  /**
+   * What the learner sees, as Jupyter's error output: "Name: message", then where in the cell
+   * (cell N is the notebook's N-th cell, from 1, as `npm run check` counts).
+   */
+  traceback: string[];
 }
 
 export type CellResult = { status: "ok" } | { status: "error"; error: CellError };
@@ -49,6 +54,8 @@ export class Kernel {
   private runs = 0;
   private current = -1;
   private readonly loaded = new Map<string, Promise<object>>();
+  /** Every run's code, by the file name it ran as: an error's stack names cells by these. */
+  private readonly files: RunFiles = new Map();
 
   constructor(
     private readonly modules: ModuleLoaders,
@@ -81,6 +88,8 @@ export class Kernel {
   async run(cell: number, source: string, options: RunOptions = {}): Promise<CellResult> {
     this.current = cell;
     const file = `cell${cell}-run${++this.runs}.js`;
+    this.files.set(file, { cell, source });
+    if (this.files.size > 500) this.files.delete(this.files.keys().next().value!);
     try {
       const compiled = compileCell(source);
       const bound = options.bind ? await this.bound(options.bind) : Object.freeze(Object.create(null));
@@ -89,12 +98,10 @@ export class Kernel {
         `(function (${SCOPE}, ${RUNTIME}, ${BOUND}) { with (${SCOPE}) with (${BOUND}) { return (async () => { ${compiled.body}\n})(); } })\n//# sourceURL=${file}`,
       ) as (scope: object, runtime: object, bound: object) => Promise<unknown>;
       const value = await fn(this.scope, this.runtime(), bound);
-      if (value != null) this.sink.stream(cell, "stdout", `${format(value)}\n`);
+      if (value != null) this.sink.result(cell, format(value));
       return { status: "ok" };
     } catch (e) {
-      const error = describeError(e, file);
-      this.sink.stream(cell, "stderr", `${error.text}\n`);
-      return { status: "error", error };
+      return { status: "error", error: describeError(e, file, cell, source, this.files) };
     } finally {
       this.current = -1;
     }
@@ -141,36 +148,66 @@ export class Kernel {
 /** Global (indirect) eval: the cell's code sees the scope it is given, never this module's variables. */
 const evaluate = globalThis.eval;
 
-/** An exception as a learner should see it: its name and message, and the line of the cell it came from. */
-export function describeError(e: unknown, file?: string): CellError {
+/** Where a run's code came from: the file name it was evaluated under → its cell and source. */
+export type RunFiles = Map<string, { cell: number; source: string }>;
+
+/**
+ * An exception as a learner should see it, in Jupyter's shape: its name and message, and the
+ * line (and, for syntax errors, column) of the cell it came from, with that line of code. When it
+ * was thrown in another cell's code (a stub's `throw` called by a check), the traceback names
+ * that cell first, then the line of this cell that called it. Cells are numbered from 1, as
+ * `npm run check` counts them (index + 1).
+ */
+export function describeError(e: unknown, file?: string, cell?: number, source?: string, files: RunFiles = new Map()): CellError {
+  if (file && cell !== undefined && source !== undefined && !files.has(file)) files = new Map([...files, [file, { cell, source }]]);
+  const at = (line: number | undefined, column?: number, inCell = cell, code = source, lead = "at"): string[] => {
+    if (line === undefined) return [];
+    const name = inCell === undefined ? "this cell" : `cell ${inCell + 1}`;
+    const where = `    ${lead} line ${line}${column === undefined ? "" : `, column ${column}`} of ${name}`;
+    const text = code?.split("\n")[line - 1];
+    if (text === undefined) return [where];
+    const gutter = `  ${line} | `;
+    const caret = column === undefined ? [] : [`${" ".repeat(gutter.length - 2)}| ${" ".repeat(Math.max(0, column - 1))}^`];
+    return [where, `${gutter}${text}`, ...caret];
+  };
   if (e instanceof CellSyntaxError) {
-    return { name: "SyntaxError", message: e.reason, line: e.line, column: e.column, text: `SyntaxError: ${e.message}` };
+    return { name: "SyntaxError", message: e.message, line: e.line, column: e.column, traceback: [`SyntaxError: ${e.message}`, ...at(e.line, e.column)] };
   }
   if (!(e instanceof Error)) {
-    const text = `Uncaught ${inspect(e)}`;
-    return { name: "Error", message: text, text };
+    const message = `Uncaught ${inspect(e)}`;
+    return { name: "Error", message, traceback: [message] };
   }
   const name = e.name || "Error";
-  const where = file ? lineIn(e, file) : undefined;
+  const frames = cellFrames(e, files);
+  const first = frames[0];
+  const own = frames.find((f) => f.file === file);
   const head = `${name}: ${e.message}`;
-  return {
-    name,
-    message: e.message,
-    ...where,
-    text: where ? `${head}\n    at line ${where.line} of this cell` : head,
-  };
+  if (first && first.file !== file) {
+    const origin = files.get(first.file)!;
+    return {
+      name,
+      message: e.message,
+      ...(own ? { line: own.line } : {}),
+      traceback: [head, ...at(first.line, undefined, origin.cell, origin.source), ...(own ? at(own.line, undefined, cell, source, "called from") : [])],
+    };
+  }
+  return { name, message: e.message, ...(own ? { line: own.line } : {}), traceback: [head, ...at(own?.line)] };
 }
 
-/** The first stack frame in the cell's code (the cell's lines are the compiled code's lines). */
-function lineIn(e: Error, file: string): { line: number } | undefined {
+/**
+ * The stack frames in cells' code, innermost first (the cells' lines are the compiled code's
+ * lines). Columns are not reported: line 1 also carries the prologue, and rewritten declarations shift.
+ */
+function cellFrames(e: Error, files: RunFiles): { file: string; line: number }[] {
   let stack: string | undefined;
   try {
     stack = e.stack;
   } catch {
-    return undefined;
+    return [];
   }
-  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // Columns are not reported: line 1 also carries the prologue, and rewritten declarations shift.
-  const m = stack?.match(new RegExp(`${escaped}:(\\d+):\\d+`));
-  return m ? { line: Number(m[1]) } : undefined;
+  const frames: { file: string; line: number }[] = [];
+  for (const m of (stack ?? "").matchAll(/(cell\d+-run\d+\.js):(\d+):\d+/g)) {
+    if (files.has(m[1]!)) frames.push({ file: m[1]!, line: Number(m[2]) });
+  }
+  return frames;
 }

@@ -8,7 +8,8 @@
  */
 import type { DisplayBackend, DisplaySink } from "../notebook/display.js";
 import { CHECK_HELPERS } from "../ipynb/submission.js";
-import { Kernel, type ModuleLoaders } from "./kernel.js";
+import { Kernel, type ModuleLoaders, type StreamName } from "./kernel.js";
+import { OutputCap } from "./output-cap.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 // Taken before any cell runs: a cell that patches postMessage, MessageEvent's data or the event's
@@ -19,14 +20,49 @@ const dataOf = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.
 const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
 const apply = Reflect.apply;
 
-const kernel = new Kernel(modules(), { stream: (cell, name, text) => post({ type: "stream", cell, name, text }) });
+/** Each cell's printed output, capped and batched (output-cap.ts), until the cell is done. */
+const caps = new Map<number, OutputCap>();
+function capOf(cell: number): OutputCap {
+  let cap = caps.get(cell);
+  if (!cap) {
+    cap = new OutputCap((m) => post(m.kind === "head" ? { type: "stream", cell, name: m.name, text: m.text } : { type: "tail", cell, text: m.text, droppedLines: m.droppedLines, droppedChars: m.droppedChars }));
+    caps.set(cell, cap);
+  }
+  return cap;
+}
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+function write(cell: number, name: StreamName, text: string): void {
+  capOf(cell).write(name, text);
+  // What a cell prints while it awaits (a training loop between steps) goes out soon, not at the end.
+  flushTimer ??= setTimeout(() => {
+    flushTimer = undefined;
+    for (const cap of caps.values()) cap.flush(false);
+  }, 50);
+}
+/** The cell is done: its last output goes out, then (if it was capped) the whole of it, as a file. */
+function finish(cell: number): void {
+  const cap = caps.get(cell);
+  if (!cap) return;
+  caps.delete(cell);
+  cap.flush();
+  const full = cap.full();
+  if (full !== undefined) post({ type: "full", cell, file: new Blob([full], { type: "text/plain" }) });
+}
+
+const kernel = new Kernel(modules(), {
+  stream: (cell, name, text) => write(cell, name, text),
+  result: (cell, text) => {
+    finish(cell);
+    post({ type: "result", cell, text });
+  },
+});
 
 // Library code and late callbacks print through the global console: under the running cell.
 (globalThis as { console: Console }).console = kernel.console();
 
 self.addEventListener("unhandledrejection", (e) => {
   const reason = (e as PromiseRejectionEvent).reason;
-  post({ type: "stream", cell: kernel.cell, name: "stderr", text: `UnhandledPromiseRejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}\n` });
+  write(kernel.cell, "stderr", `UnhandledPromiseRejection: ${reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason)}\n`);
 });
 
 let queue = Promise.resolve();
@@ -35,6 +71,7 @@ self.addEventListener("message", (e: MessageEvent<ToWorker>) => {
   const { cell, source, check, nonce } = apply(dataOf, e, []) as ToWorker;
   queue = queue.then(async () => {
     const result = await kernel.run(cell, source, check ? { bind: { module: "micrograd-ts", names: CHECK_HELPERS } } : {});
+    finish(cell);
     post({ type: "done", cell, ...result, ...(nonce === undefined ? {} : { nonce }) });
   });
 });
@@ -45,8 +82,11 @@ let displays = 0;
 function backend(): DisplayBackend {
   const sink = (id?: string): DisplaySink => {
     const cell = kernel.cell;
-    const send = (kind: "html" | "svg" | "markdown") => (markup: string) =>
-      post({ type: "display", cell: id ? cell : kernel.cell, kind, markup, ...(id ? { id } : {}) });
+    const send = (kind: "html" | "svg" | "markdown") => (markup: string) => {
+      const at = id ? cell : kernel.cell;
+      caps.get(at)?.flush(); // what the cell printed before it showed this comes first
+      post({ type: "display", cell: at, kind, markup, ...(id ? { id } : {}) });
+    };
     return { html: send("html"), svg: send("svg"), markdown: send("markdown") };
   };
   return {

@@ -8,6 +8,8 @@
  *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
  * - editor.js: CodeMirror for editing cells, loaded on the first edit or run;
  * - markdown.js: marked, for the markdown a cell shows, loaded when a cell first shows some;
+ * - typecheck-worker.js and typecheck-files.json: TypeScript's compiler and the declarations it
+ *   reads, for checking cells' types as tslab does, loaded after the first output;
  * - live.css.
  *
  * The notebooks the page runs are written by render.ts, which offers them as downloads too:
@@ -30,6 +32,8 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
     "node:crypto": [path.join(live, "shims", "crypto.ts")],
     "node:fs": [path.join(live, "shims", "unavailable.ts")],
     tslab: [path.join(live, "shims", "unavailable.ts")],
+    // TypeScript's compiler asks for these only when it runs in Node.
+    ...Object.fromEntries(["fs", "path", "os", "crypto", "inspector", "perf_hooks"].map((m) => [m, [path.join(live, "shims", "unavailable.ts")]])),
   };
   // Graphviz is 0.47 MB gzipped (WebAssembly inside): its own chunk, fetched once the library
   // is loaded, instead of a part of the library every lesson waits for.
@@ -61,6 +65,14 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
       input: path.join(live, "page.ts"),
       output: { file: path.join(tmp, "live.js"), format: "iife", minify: true },
     });
+    // The type checker (TypeScript's compiler), loaded by live.js after the first output, and the
+    // declarations it reads (TypeScript's ES2022 lib, the library's and TF.js's types).
+    await build({
+      ...common,
+      input: { "typecheck-worker": path.join(live, "typecheck-worker.ts") },
+      output: { dir: tmp, format: "esm", entryFileNames: "[name].js", minify: true, codeSplitting: false },
+    });
+    fs.writeFileSync(path.join(tmp, "typecheck-files.json"), JSON.stringify(typecheckFiles(root)));
     // The editor (CodeMirror), loaded by live.js on the first edit or run: one ES module.
     await build({
       ...common,
@@ -83,6 +95,39 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   return listFiles(target);
+}
+
+/**
+ * What the type checker of the live page reads (typecheck.ts), as one JSON file: TypeScript's
+ * ES2022 lib files, and the library's declarations (dist/, from npm run build) as the package
+ * "micrograd-ts" under /node_modules/.
+ */
+export function typecheckFiles(root = packageRoot()): Record<string, string> {
+  const files: Record<string, string> = {};
+  const lib = path.join(root, "node_modules", "typescript", "lib");
+  for (const f of fs.readdirSync(lib)) {
+    if (/^lib\.(es5|es20(1[5-9]|2[0-2])(\.[\w.]+)?|decorators(\.legacy)?)\.d\.ts$/.test(f)) files[`/lib/${f}`] = fs.readFileSync(path.join(lib, f), "utf8");
+  }
+  const dist = path.join(root, "dist");
+  if (!fs.existsSync(path.join(dist, "index.d.ts"))) throw new Error(`${dist}/index.d.ts is missing: run npm run build first`);
+  for (const e of fs.readdirSync(dist, { withFileTypes: true, recursive: true })) {
+    const rel = path.relative(dist, path.join(e.parentPath, e.name));
+    if (!e.isFile() || !rel.endsWith(".d.ts") || /^(tools|live|site|kernel)\//.test(rel)) continue;
+    files[`/node_modules/micrograd-ts/dist/${rel.split(path.sep).join("/")}`] = fs.readFileSync(path.join(e.parentPath, e.name), "utf8");
+  }
+  files["/node_modules/micrograd-ts/package.json"] = JSON.stringify({ name: "micrograd-ts", types: "dist/index.d.ts" });
+  // TF.js's types, which lessons use (tf.Tensor); their own tests' declarations left out.
+  for (const pkg of ["@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-cpu"]) {
+    const dir = path.join(root, "node_modules", pkg);
+    const json = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
+    files[`/node_modules/${pkg}/package.json`] = JSON.stringify({ name: pkg, types: json.types ?? json.typings });
+    for (const e of fs.readdirSync(path.join(dir, "dist"), { withFileTypes: true, recursive: true })) {
+      if (!e.isFile() || !e.name.endsWith(".d.ts") || /_test\.d\.ts$|test_util/.test(e.name)) continue;
+      const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join("/");
+      files[`/node_modules/${pkg}/${rel}`] = fs.readFileSync(path.join(e.parentPath, e.name), "utf8");
+    }
+  }
+  return files;
 }
 
 function listFiles(dir: string): string[] {

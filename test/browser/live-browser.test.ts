@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { packageRoot } from "../../src/tools/files";
 import { renderSite } from "../../src/tools/render";
 import { serveSite, type Server } from "../../src/tools/serve";
-import { launchBrowser } from "../support/browser";
+import { auditLivePages, launchBrowser } from "../support/browser";
 import { hasChromium, hasJupyter } from "../support/harness";
 
 const root = packageRoot();
@@ -61,8 +61,9 @@ async function runLesson(browser: Browser, url: string, problems: string[]): Pro
         expectedText: text(pre?.querySelectorAll('[data-mime-type="text/plain"] pre') ?? []),
         expectedChecks: checks(pre),
         expectedSvgs: pre?.querySelectorAll("svg:not(svg svg)").length ?? 0,
-        liveText: text(live?.querySelectorAll('pre[data-stream="stdout"]') ?? []),
-        liveErrors: text(live?.querySelectorAll('pre[data-stream="stderr"]') ?? []),
+        // What the cell printed and its last value (Out[n], one line of its own), in order.
+        liveText: [...(live?.querySelectorAll('pre[data-stream="stdout"], [data-live-result] pre') ?? [])].map((p) => (p.closest("[data-live-result]") ? `${p.textContent}\n` : p.textContent)).join(""),
+        liveErrors: text(live?.querySelectorAll('pre[data-stream="stderr"], [data-live-error]') ?? []),
         liveChecks: checks(live),
         liveSvgs: [...(live?.querySelectorAll("svg:not(svg svg)") ?? [])].map((s) => {
           const box = s.getBoundingClientRect();
@@ -158,6 +159,12 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("live lessons in Chromium", ()
     await page.close();
     expect(problems).toEqual([]);
   });
+
+  test("axe-core's default rules: no serious or critical violation on any page served over HTTP with the live runtime, light and dark", async () => {
+    const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
+    expect(pages.length).toBe(lessons.length + 1);
+    expect(await auditLivePages(browser, server.url, pages)).toEqual([]);
+  }, 1_200_000); // twenty audits: long on a busy 2-core machine (a safety net, not a speed target)
 
   test("the checker can fail: a page whose live output differs is caught", async () => {
     // Plant a wrong number in a lesson's notebook: the page must then disagree with its pre-rendered output.

@@ -342,6 +342,36 @@ export async function checkReadingFeatures(browser: Browser, outDir: string, les
   return problems;
 }
 
+/**
+ * axe-core's default rules on pages served over HTTP, where the live runtime runs (its toolbar,
+ * cell bars and Edit buttons are on the page, as a learner sees it): every serious or critical
+ * violation, one line each. Light: every default rule; dark: the rules that depend on colours
+ * (the others do not change with the theme).
+ */
+export async function auditLivePages(browser: Browser, baseUrl: string, pages: string[]): Promise<string[]> {
+  const { default: AxeBuilder } = await import("@axe-core/playwright");
+  const problems: string[] = [];
+  for (const scheme of ["light", "dark"] as const) {
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1200, height: 900 } });
+    for (const p of pages) {
+      const page = await context.newPage();
+      await page.goto(`${baseUrl}${p}`);
+      // A lesson page is live once its toolbar is there (the index has no code cells: no runtime).
+      if (p !== "index.html") await page.waitForSelector(".live-toolbar", { timeout: 60_000 }).catch(() => problems.push(`${p}: the live runtime did not start`));
+      const axe = new AxeBuilder({ page });
+      const results = await (scheme === "light" ? axe : axe.withRules(["color-contrast", "link-in-text-block"])).analyze();
+      for (const v of results.violations) {
+        if (v.impact === "serious" || v.impact === "critical") {
+          problems.push(`${p} (${scheme}, live): axe ${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(" ")).join(", ")}`);
+        }
+      }
+      await page.close();
+    }
+    await context.close();
+  }
+  return problems;
+}
+
 function packageRootForShots(): string {
   const dir = path.resolve(__dirname, "..", "..");
   fs.mkdirSync(path.join(dir, "test-results"), { recursive: true });

@@ -12,8 +12,13 @@ import { CHECK_HELPERS } from "../../src/ipynb/submission";
 
 function kernelWith(modules: ModuleLoaders = {}) {
   const out: { cell: number; name: string; text: string }[] = [];
-  const kernel = new Kernel(modules, { stream: (cell, name, text) => out.push({ cell, name, text }) });
-  const text = (cell: number, name = "stdout") => out.filter((o) => o.cell === cell && o.name === name).map((o) => o.text).join("");
+  const kernel = new Kernel(modules, {
+    stream: (cell, name, text) => out.push({ cell, name, text }),
+    result: (cell, text) => out.push({ cell, name: "result", text: `${text}\n` }),
+  });
+  /** What the cell printed on `name`; "stdout" includes its last value (Out[n]), in order, as tslab shows both. */
+  const text = (cell: number, name = "stdout") =>
+    out.filter((o) => o.cell === cell && (o.name === name || (name === "stdout" && o.name === "result"))).map((o) => o.text).join("");
   return { kernel, out, text };
 }
 
@@ -85,21 +90,41 @@ describe("Kernel.run", () => {
     const { kernel, text } = kernelWith({ "micrograd-ts": async () => ({}) });
     const result = await kernel.run(3, 'import { readFileSync } from "node:fs";');
     expect(result.status).toBe("error");
-    expect(text(3, "stderr")).toContain('Cannot find module "node:fs"');
-    expect(text(3, "stderr")).toContain('"micrograd-ts"');
+    const traceback = result.status === "error" ? result.error.traceback.join("\n") : "";
+    expect(traceback).toContain('Cannot find module "node:fs"');
+    expect(traceback).toContain('"micrograd-ts"');
   });
 
-  test("an exception shows its message and the line of the cell it came from", async () => {
-    const { kernel, text } = kernelWith();
-    const result = await kernel.run(0, "const a = 1;\n\nnull.x;");
-    expect(result).toMatchObject({ status: "error", error: { name: "TypeError", line: 3 } });
-    expect(text(0, "stderr")).toMatch(/^TypeError: Cannot read properties of null \(reading 'x'\)\n {4}at line 3 of this cell\n$/);
+  test("an exception is Jupyter's error: ename, evalue, and a traceback pointing at the cell's line", async () => {
+    const { kernel, out } = kernelWith();
+    const result = await kernel.run(8, "const a = 1;\n\nnull.x;");
+    expect(result).toMatchObject({ status: "error", error: { name: "TypeError", message: "Cannot read properties of null (reading 'x')", line: 3 } });
+    expect(result.status === "error" && result.error.traceback).toEqual([
+      "TypeError: Cannot read properties of null (reading 'x')",
+      "    at line 3 of cell 9",
+      "  3 | null.x;",
+    ]);
+    expect(out).toEqual([]); // the error is the cell's result, not text on stderr
+  });
+
+  test("an error thrown in an earlier cell's function (a stub called by a check) points at that cell first, then the caller", async () => {
+    const { kernel } = kernelWith();
+    await kernel.run(19, 'function gradG(a: number): number[] {\n  // your answer\n  throw new Error("not implemented: analytic-grad");\n}');
+    const result = await kernel.run(20, "const x = 1;\nconst g = gradG(x);");
+    expect(result.status === "error" && result.error.traceback).toEqual([
+      "Error: not implemented: analytic-grad",
+      "    at line 3 of cell 20",
+      '  3 |   throw new Error("not implemented: analytic-grad");',
+      "    called from line 2 of cell 21",
+      "  2 | const g = gradG(x);",
+    ]);
   });
 
   test("a syntax error names its line and column and runs nothing", async () => {
     const { kernel, text } = kernelWith();
     const result = await kernel.run(0, 'console.log("never");\nconst = 4;');
     expect(result).toMatchObject({ status: "error", error: { name: "SyntaxError", line: 2, column: 7 } });
+    expect(result.status === "error" && result.error.traceback.slice(1)).toEqual(["    at line 2, column 7 of cell 1", "  2 | const = 4;", "    |       ^"]);
     expect(text(0)).toBe("");
   });
 });
@@ -116,7 +141,7 @@ describe("Kernel.run with bind (check cells)", () => {
     expect(await kernel.run(2, 'check("answer", answer, 4);')).toEqual({ status: "ok" });
     const bound = await kernel.run(2, 'check("answer", answer, 4);', { bind });
     expect(bound).toMatchObject({ status: "error", error: { name: "CheckError" } });
-    expect(text(2, "stderr")).toContain("CheckError");
+    expect(bound.status === "error" && bound.error.traceback[0]).toMatch(/^CheckError: /);
     // A right answer passes with the real helper.
     await kernel.run(1, "const answer = 4;");
     expect(await kernel.run(3, 'check("answer", answer, 4);', { bind })).toEqual({ status: "ok" });
