@@ -43,7 +43,6 @@ export { practiceBackward, practiceBackwardHtml, practiceNodes } from "./practic
 export type { PracticeBackwardOptions, PracticeNode } from "./practice/backward-practice.js";
 export { practiceExpression, opsFor } from "./practice/expression.js";
 export type { PracticeOp, ExpressionOptions } from "./practice/expression.js";
-export { freshRng } from "./notebook/fresh-rng.js";
 export { selfCheck, selfCheckHtml } from "./practice/self-check.js";
 export { QUESTIONS, questionsFor } from "./practice/questions.js";
 export type { Question } from "./practice/questions.js";
