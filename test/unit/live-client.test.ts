@@ -63,13 +63,29 @@ describe("KernelClient", () => {
     w.emit({ type: "stream", cell: 1, name: "stdout", text: "hi\n" });
     w.emit({ type: "done", cell: 1, status: "ok" });
     await tick();
-    expect(w.sent[1]).toEqual({ type: "run", cell: 3, source: "code 3", check: true });
-    w.emit({ type: "done", cell: 3, status: "error", error: { name: "CheckError", message: "no", traceback: ["CheckError: no"] } });
+    const run3 = w.sent[1] as { nonce?: string };
+    expect(run3).toEqual({ type: "run", cell: 3, source: "code 3", check: true, nonce: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    w.emit({ type: "done", cell: 3, status: "error", error: { name: "CheckError", message: "no", traceback: ["CheckError: no"] }, nonce: run3.nonce });
     await tick();
     expect(log).toEqual(["queued 1", "queued 3", "started 1", "output stream 1", "finished 1 ok", "started 3", "finished 3 error", "idle failed"]);
     expect(c.ranWith(1, "code 1")).toBe(true);
     expect(c.ranWith(1, "changed")).toBe(false);
     expect(workers).toHaveLength(1);
+  });
+
+  test("a check cell's done counts only with the nonce sent for it (a cell's own postMessage cannot forge one)", async () => {
+    const { c, workers, log } = client();
+    c.enqueue([3]);
+    await tick();
+    const w = workers[0]!;
+    const { nonce } = w.sent[0] as { nonce: string };
+    w.emit({ type: "done", cell: 3, status: "ok" });
+    w.emit({ type: "done", cell: 3, status: "ok", nonce: "0".repeat(32) });
+    await tick();
+    expect(log).not.toContain("finished 3 ok");
+    w.emit({ type: "done", cell: 3, status: "ok", nonce });
+    await tick();
+    expect(log).toContain("finished 3 ok");
   });
 
   test("Stop ends the worker and the running cell, drops the queue, remembers the stopped cell; the next run gets a fresh worker", async () => {
