@@ -20,13 +20,13 @@ describe("micrograd's demo, against the reference run in Python", () => {
     expect(accuracy).toBe(0.5);
   });
 
-  it("100 steps follow the reference trajectory to 1e-6 relative and end at 100% accuracy", () => {
+  it("100 steps follow the reference trajectory to 1e-12 relative and end at 100% accuracy", () => {
     const model = demoModel();
     const data = { X: ref.X as number[][], y: ref.y as number[] };
     const seen: { loss: number; accuracy: number }[] = [];
     for (let k = 0; k < 100; k++) seen.push(demoStep(model, data, k));
     for (const r of ref.trajectory) {
-      expect(Math.abs(seen[r.step].loss - r.loss) / r.loss, `step ${r.step}`).toBeLessThan(1e-6);
+      expect(Math.abs(seen[r.step].loss - r.loss) / r.loss, `step ${r.step}`).toBeLessThan(1e-12);
       expect(seen[r.step].accuracy).toBe(r.accuracy);
     }
     expect(seen[99].accuracy).toBe(1);
