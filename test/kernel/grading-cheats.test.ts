@@ -45,6 +45,8 @@ const CHEATS: Record<string, string> = {
   "the server's handleExecute wrapped": 'const Z: any = require("tslab/dist/jupyter.js").ZmqServer;\ntry { const o = Z.prototype.handleExecute; Z.prototype.handleExecute = function (this: any, sock: any, msg: any) { msg.content.code = "1"; return o.call(this, sock, msg); }; } catch {}',
   "Value.prototype.backward made a no-op": 'require("micrograd-ts").Value.prototype.backward = function () {};',
   "Value.prototype.backward redefined": 'Object.defineProperty(require("micrograd-ts").Value.prototype, "backward", { value() {}, configurable: true });',
+  "Symbol.hasInstance on Value": "",
+  "backward patched by a timer, restored after the check": "",
   "Object.prototype polluted": 'Object.defineProperty(Object.prototype, "graded", { value: true });',
   "Function.prototype.call patched": "const call = Function.prototype.call;\nFunction.prototype.call = function (this: any, ...a: any[]) { return call.apply(this, a as any); };",
   "JSON.stringify patched": '(JSON as any).stringify = () => "{}";',
@@ -68,6 +70,8 @@ const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("
 
 /** Cheats whose wrong second answer only passes with them. */
 const SECOND: Record<string, string> = {
+  "Symbol.hasInstance on Value": 'const a: any = { grad: -3, label: "a" };\nconst b: any = { grad: 2, label: "b" };\nlet L: any = { data: 4, backward() {} };\nObject.defineProperty(Value, Symbol.hasInstance, { value: () => true });',
+  "backward patched by a timer, restored after the check": `${FAKE_L}\nconst V: any = Value;\nconst keep = V.prototype.backward;\nsetTimeout(() => (V.prototype.backward = function () {}), 0);\nsetTimeout(() => (V.prototype.backward = keep), 4000);`,
   "Value.prototype.backward made a no-op": FAKE_L,
   "Value.prototype.backward redefined": FAKE_L,
 };
