@@ -33,6 +33,14 @@ describe.skipIf(!hasJupyter())("practiceBackward in Jupyter", () => {
     expect(html.match(/class="mg-practice-item" data-seed="(\d+)"/g)).toEqual(['class="mg-practice-item" data-seed="11"', 'class="mg-practice-item" data-seed="12"']);
     expect(html.match(/<svg/g)!.length).toBe(4); // each expression's drawing and its stepper
     expect(joinLines(outputs[1]!.data!["application/javascript"]!)).toBe(fs.readFileSync(path.join(packageRoot(), "dist", "site", "practice.js"), "utf8"));
+    // selfCheck: the same two outputs, the questions with every answer behind a <details>.
+    const questions = run.executed.cells[2].outputs as { output_type: string; data?: Record<string, string | string[]> }[];
+    expect(questions.map((o) => Object.keys(o.data ?? {}))).toEqual([["text/html"], ["application/javascript"]]);
+    const q = joinLines(questions[0]!.data!["text/html"]!);
+    expect(q).toMatch(/^<div class="mg-selfcheck" id="mg-selfcheck-05-backward-\d+" data-lesson="05-backward"/);
+    expect(q.match(/<li class="mg-q"/g)).toHaveLength(5);
+    expect(q.match(/<details><summary>Show the answer<\/summary>/g)).toHaveLength(5);
+    expect(q).toContain("Why does a value used twice need += in the backward steps, not =?");
   });
 
   test("the site page from that run: the widget without any inline script, the behaviour as the site's own file", async () => {

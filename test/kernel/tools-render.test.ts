@@ -145,7 +145,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     expect(r.failures.map((f) => f.message)).toEqual([expect.stringMatching(/015-broken\.ipynb, cell 3 \(In \[2\]\): .*boom from cell two/s)]);
     expect(fs.existsSync(path.join(outDir, "015-broken.html"))).toBe(false);
     const pages = fs.readdirSync(outDir).filter((f) => f.endsWith(".html")).sort();
-    expect(pages).toEqual(["01-values.html", "02-pictures.html", "index.html"]);
+    expect(pages).toEqual(["01-values.html", "02-pictures.html", "index.html", "review.html"]);
     for (const p of pages) {
       const html = fs.readFileSync(path.join(outDir, p), "utf8");
       for (const [, href] of html.matchAll(/href="([^"#]+)/g)) expect(fs.existsSync(path.join(outDir, href!)), `${p} links ${href}`).toBe(true);
