@@ -300,7 +300,11 @@ class LivePage {
 
   private finished(index: number, f: Finish): void {
     this.noteRunning(undefined);
-    if (f.status === "ok" && this.runningSource !== undefined) {
+    // What later cells' types see: the cells whose declarations are in the kernel's scope now,
+    // those that threw at run time included (a stub that throws still defined its function: its
+    // check should fail on the stub's error, not on a missing name).
+    const declaredSomething = f.status === "ok" || (f.error !== undefined && f.error.name !== "SyntaxError" && f.error.name !== "TypeScriptError");
+    if (declaredSomething && this.runningSource !== undefined) {
       this.ranOk.delete(index);
       this.ranOk.set(index, this.runningSource);
     } else if (f.status === "error" && (f.reason === "stopped" || f.reason === "crashed")) this.ranOk.clear();
