@@ -44,7 +44,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("an exercise in the live page"
 
   async function runAndWait(page: Page, cell: number) {
     await page.click(`.jp-CodeCell[data-cell="${cell}"] [data-live-run]`);
-    await page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell);
+    await page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell, { timeout: 180_000 }); // a safety net on a busy machine
     return page.$eval(`[data-live-output][data-cell="${cell}"]`, (el) => ({ status: (el as HTMLElement).dataset.liveStatus, text: (el as HTMLElement).innerText }));
   }
 
