@@ -67,7 +67,8 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("an exercise in the live page"
     expect(wrong.text).toContain("Check each term's derivative separately");
     expect(await page.$eval("[data-live-score]", (el) => el.textContent)).toBe("0/3");
 
-    await replaceCode(page, solution, solved);
+    // A right answer of the learner's own (the lesson's text pasted verbatim would not count for the score).
+    await replaceCode(page, solution, solved.replace("const dA", "// worked out by hand\n  const dA"));
     const right = await runAndWait(page, checkCell);
     expect(right.status).toBe("ok");
     expect(right.text).toContain("✓ analytic gradient of g at (2, 3, 4)");
