@@ -90,6 +90,7 @@ class LivePage {
   private count = 0;
   /** The type checker's worker, started after the first output (typecheck-worker.ts). */
   private checker: Worker | undefined;
+  private checkerReady = false;
   private checks = new Map<number, (m: FromChecker) => void>();
   private checkIds = 0;
   /** The cells this kernel ran without error, latest run last, with the code they ran: what a cell's types see. */
@@ -300,7 +301,11 @@ class LivePage {
 
   private finished(index: number, f: Finish): void {
     this.noteRunning(undefined);
-    if (f.status === "ok" && this.runningSource !== undefined) {
+    // What later cells' types see: the cells whose declarations are in the kernel's scope now,
+    // those that threw at run time included (a stub that throws still defined its function: its
+    // check should fail on the stub's error, not on a missing name).
+    const declaredSomething = f.status === "ok" || (f.error !== undefined && f.error.name !== "SyntaxError" && f.error.name !== "TypeScriptError");
+    if (declaredSomething && this.runningSource !== undefined) {
       this.ranOk.delete(index);
       this.ranOk.set(index, this.runningSource);
     } else if (f.status === "error" && (f.reason === "stopped" || f.reason === "crashed")) this.ranOk.clear();
@@ -328,6 +333,11 @@ class LivePage {
 
   // ---- types: checked as tslab checks them, once the checker is loaded -------------------
 
+  /**
+   * Start the type checker, after the first output. It warms up on an empty cell (loading the
+   * compiler and the declarations takes a few seconds); until then cells run unchecked, so no
+   * run ever waits for the compiler to load. Ready: <html data-live-types="ready">.
+   */
   private startChecker(): void {
     if (this.checker) return;
     const worker = new Worker(new URL("typecheck-worker.js", here), { type: "module", name: "micrograd-ts type checker" });
@@ -342,22 +352,29 @@ class LivePage {
       this.checks.clear();
     });
     this.checker = worker;
+    void this.ask(worker, [], "").then((problems) => {
+      if (problems === undefined || this.checker !== worker) return;
+      this.checkerReady = true;
+      this.root.dataset.liveTypes = "ready";
+    });
   }
 
-  /**
-   * The cell's type errors, given the cells this kernel ran before it; undefined when the checker
-   * is not started yet (cells before the first output run unchecked) or failed (said once).
-   */
+  /** The cell's type errors, given the cells this kernel ran before it; undefined while the checker is not ready. */
   private typeProblems(source: string): Promise<TypeProblem[] | undefined> {
-    const checker = this.checker;
-    if (!checker) return Promise.resolve(undefined);
+    if (!this.checker || !this.checkerReady) return Promise.resolve(undefined);
+    return this.ask(this.checker, [...this.ranOk.values()], source);
+  }
+
+  private ask(checker: Worker, prior: string[], source: string): Promise<TypeProblem[] | undefined> {
     const id = ++this.checkIds;
-    const message: ToChecker = { id, prior: [...this.ranOk.values()], source };
+    const message: ToChecker = { id, prior, source };
     return new Promise((resolve) => {
       this.checks.set(id, (m) => {
         if (m.failed !== undefined) {
           this.toolbar.say(`Types are not checked in this page: the type checker failed (${m.failed}).`);
-          this.checker = undefined; // try again with the next output
+          this.checker = undefined; // tried again after the next output
+          this.checkerReady = false;
+          delete this.root.dataset.liveTypes;
           resolve(undefined);
         } else resolve(m.problems);
       });

@@ -74,7 +74,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     return { context, page, dialogs, problems };
   }
   const finished = (page: Page, cell: number) =>
-    page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell);
+    page.waitForFunction((c) => document.documentElement.dataset.live !== "running" && document.querySelector(`[data-live-output][data-cell="${c}"]`)?.hasAttribute("data-live-status"), cell, { timeout: 180_000 }); // a safety net on a busy machine
   const outputOf = (page: Page, cell: number) =>
     page.$eval(`[data-live-output][data-cell="${cell}"]`, (el) => ({ status: (el as HTMLElement).dataset.liveStatus, text: (el as HTMLElement).innerText, html: el.innerHTML }));
   async function runAndWait(page: Page, cell: number) {
@@ -208,7 +208,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page, used as a lear
     await page.waitForSelector(`[data-cell="${last}"] .cm-content`);
     await replaceCode(page, last, "let spins = 0;\nwhile (true) { spins++; }");
     await page.click(`.jp-CodeCell[data-cell="${last}"] [data-live-run]`);
-    await page.waitForFunction((c) => document.querySelector<HTMLElement>(`.jp-CodeCell[data-cell="${c}"]`)?.dataset.liveState === "running", last, { timeout: 60_000 });
+    await page.waitForFunction((c) => document.querySelector<HTMLElement>(`.jp-CodeCell[data-cell="${c}"]`)?.dataset.liveState === "running", last, { timeout: 180_000 });
     // The loop runs in the worker: the page still answers.
     expect(await page.evaluate(() => document.documentElement.dataset.live)).toBe("running");
     await page.click("[data-live-stop]");

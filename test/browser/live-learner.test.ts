@@ -250,6 +250,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     const { context, page, problems } = await open("#exercise");
     await page.waitForSelector(`[data-cell="${answer}"] .cm-content[contenteditable="true"]`);
     expect((await runAndWait(page, 2)).status).toBe("ok"); // the first output starts the checker
+    await page.waitForFunction(() => document.documentElement.dataset.liveTypes === "ready", null, { timeout: 180_000 });
     await replaceCode(page, 8, 'const ok = 1;\nconst n: number = "hello";\nn');
     const refused = await runAndWait(page, 8);
     expect(refused.status).toBe("error");
