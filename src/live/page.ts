@@ -304,7 +304,7 @@ class LivePage {
     // What later cells' types see: the cells whose declarations are in the kernel's scope now,
     // those that threw at run time included (a stub that throws still defined its function: its
     // check should fail on the stub's error, not on a missing name).
-    const declaredSomething = f.status === "ok" || (f.error !== undefined && f.error.name !== "SyntaxError" && f.error.name !== "TypeScriptError");
+    const declaredSomething = f.status === "ok" || (f.error !== undefined && f.error.name !== "SyntaxError" && f.error.name !== "TSError");
     if (declaredSomething && this.runningSource !== undefined) {
       this.ranOk.delete(index);
       this.ranOk.set(index, this.runningSource);
@@ -653,7 +653,7 @@ function typeError(cell: number, source: string, problems: TypeProblem[]): CellE
   const code = source.split("\n")[first.line - 1];
   const gutter = `  ${first.line} | `;
   return {
-    name: "TypeScriptError",
+    name: "TSError",
     message: first.message,
     line: first.line,
     column: first.column,
