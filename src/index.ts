@@ -46,8 +46,6 @@ export type { PracticeOp, ExpressionOptions } from "./practice/expression.js";
 export { selfCheck, selfCheckHtml } from "./practice/self-check.js";
 export { QUESTIONS, questionsFor } from "./practice/questions.js";
 export type { Question } from "./practice/questions.js";
-export { LESSON_FACTS, lessonFacts } from "./practice/lesson-facts.js";
-export type { LessonFacts, Difficulty } from "./practice/lesson-facts.js";
 export { CARDS } from "./practice/cards.js";
 export type { Flashcard } from "./practice/cards.js";
 export { CARDS_KEY, dueCount, dueAt, emptyState, parseState, review as reviewCard, reviewQueue } from "./practice/schedule.js";

@@ -12,7 +12,7 @@ import { type Cell, type Notebook, cellPreview, sourceText, toSourceLines } from
 import { isCheckCell, isSolutionCell, nbgraderMeta, stubSolutions, withoutHiddenTests } from "./nbgrader.js";
 
 /** The helpers a check cell may call; an answer cell must not replace them. */
-export const CHECK_HELPERS = ["check", "checkGrads", "checkTrue", "CheckError"] as const;
+export const CHECK_HELPERS = ["check", "checkGrads", "checkTrue", "CheckError", "checkFresh", "randomExpression"] as const;
 
 /** The line put before each check cell's own code, so that it calls the real helpers. */
 export const REBIND_HELPERS = `import { ${CHECK_HELPERS.join(", ")} } from "micrograd-ts";`;
