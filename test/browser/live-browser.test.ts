@@ -58,7 +58,8 @@ async function runLesson(browser: Browser, url: string, problems: string[]): Pro
       const live = el.querySelector<HTMLElement>("[data-live-output]");
       return {
         cell: Number((el as HTMLElement).dataset.cell),
-        expectedText: text(pre?.querySelectorAll('[data-mime-type="text/plain"] pre') ?? []),
+        // What the kernel printed and its last value (an execute_result under Out[n], one line of its own).
+        expectedText: [...(pre?.querySelectorAll('[data-mime-type="text/plain"] pre') ?? [])].map((p) => (p.closest(".jp-OutputArea-executeResult") ? `${p.textContent}\n` : p.textContent)).join(""),
         expectedChecks: checks(pre),
         expectedSvgs: pre?.querySelectorAll("svg:not(svg svg)").length ?? 0,
         // What the cell printed and its last value (Out[n], one line of its own), in order.
