@@ -19,7 +19,7 @@
  */
 
 import { describe } from "./format.js";
-import { backpropagate, claimSlot, currentSlab, logNode, OP_BITS, SLOT_SHIFT, type StoredNode, VISITED } from "./graph-store.js";
+import { backpropagate, claimSlot, slabInUse, logNode, OP_BITS, SLOT_SHIFT, type StoredNode, VISITED } from "./graph-store.js";
 
 /** What the binary operations accept on their right-hand side. */
 export type Operand = Value | number;
@@ -63,7 +63,7 @@ export class Value {
     const slot = claimSlot();
     this.a = a;
     this.b = b;
-    this.s = currentSlab;
+    this.s = slabInUse();
     this.k = (slot << SLOT_SHIFT) | op;
     this.s[slot << 1] = data;
     if (label !== "") labels.set(this, label);

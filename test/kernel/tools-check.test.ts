@@ -82,7 +82,12 @@ describe.concurrent("checking executed notebooks", () => {
     const { code, stdout, stderr } = await cli(["--lessons", ".", "mixed.ipynb", "no-exercises.ipynb", copy]);
     expect(code).toBe(1);
     // A lesson without exercises is nothing to grade on: an error, never a pass.
-    expect(stderr).toBe("error: no-exercises.ipynb: the lesson no-exercises has no exercises (no check cells): nothing to grade it on\n");
+    // One progress line per submission as each is done (in whatever order they finish), then the errors.
+    const progress = stderr.split("\n").filter((l) => /^\[\d\/3\] /.test(l));
+    expect(progress.map((l) => l.replace(/^\[\d\//, "[?/").replace(/ \(\d+\.\d s\)$/, "")).sort()).toEqual(
+      [`[?/3] ${copy}: 0/5 points`, "[?/3] mixed.ipynb: 4/6 points", "[?/3] no-exercises.ipynb: could not be graded"].sort(),
+    );
+    expect(stderr.split("\n").filter((l) => l !== "" && !progress.includes(l))).toEqual(["error: no-exercises.ipynb: the lesson no-exercises has no exercises (no check cells): nothing to grade it on"]);
     expect(stdout).toBe(
       [
         "mixed.ipynb (graded against the lesson mixed)",

@@ -42,8 +42,10 @@ export async function checkSite(browser: Browser, outDir: string, shot?: { page:
     });
     await page.goto(pathToFileURL(path.join(outDir, name)).href, { waitUntil: "load" });
     await page.evaluate(() => document.fonts.ready);
+    // An SVG inside a part the page hides on purpose (a practice widget's next expressions, its
+    // replay before the answer is right) has no size until it is shown.
     const svgs = await page.$$eval("svg:not(svg svg)", (els) =>
-      els.map((el) => {
+      els.filter((el) => !el.closest("[hidden]")).map((el) => {
         const box = el.getBoundingClientRect();
         return { width: box.width, height: box.height, html: el.outerHTML.slice(0, 80) };
       }),
