@@ -155,7 +155,7 @@ export async function renderSite(options: RenderOptions = {}): Promise<RenderRes
     // No stale page of a broken lesson: every link to it becomes plain text below.
     for (const file of [pageFile(name), `notebooks/${name}.ipynb`, `exercises/${name}.ipynb`]) fs.rmSync(path.join(outDir, file), { force: true });
   }
-  const bodyOf = new Map(sources.map(({ name }, i) => [name, typesetMath(bodies[i]!)]));
+  const bodyOf = new Map(sources.map(({ name }, i) => [name, focusableCode(typesetMath(bodies[i]!))]));
   for (const l of linkable) {
     if (!bodyOf.has(l.name)) bodyOf.set(l.name, cellsOf(fs.readFileSync(path.join(outDir, pageFile(l.name)), "utf8")) ?? "");
   }
@@ -455,4 +455,12 @@ function stopOnSignals(): AbortSignal {
 
 if (require.main === module) {
   main(process.argv.slice(2), stopOnSignals()).then((code) => process.exit(code));
+}
+
+/**
+ * A code block in a markdown cell can be wider than the column and scroll: it must be reachable
+ * by keyboard (axe: scrollable-region-focusable), as code cells' blocks already are (the template).
+ */
+export function focusableCode(html: string): string {
+  return html.replace(/<div class="highlight"><pre>/g, '<div class="highlight"><pre tabindex="0">');
 }

@@ -181,7 +181,7 @@ function css(id: string, n: number): string {
     `${P} .mg-caption{margin:6px 0 2px;min-height:4.5em}`,
     `${P} .mg-caption ul{margin:2px 0;padding-left:1.4em}`,
     `${P} .mg-caption code{background:#f3f3f3;border-radius:3px;padding:0 3px}`,
-    `${P} .mg-dim{color:#666}`,
+    `${P} .mg-dim{color:#595959}`,
     `${P} .g,${P} .mg-caption>div,${P} .mg-bar .mg-nav>*{display:none}`,
   ];
   for (let k = 0; k < n; k++) {
