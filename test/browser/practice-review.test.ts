@@ -28,6 +28,7 @@ async function site(name: string, body: string, scripts: string[], extra: Record
   fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
   fs.writeFileSync(path.join(dir, "katex", "katex.min.css"), "");
   fs.copyFileSync(path.join(packageRoot(), "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
+  fs.copyFileSync(path.join(packageRoot(), "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
   for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
   for (const [f, content] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), content);
   fs.writeFileSync(path.join(dir, name), pageHtml({ title: name, siteTitle: "micrograd-ts", body, lessons: [], scripts }));

@@ -38,6 +38,7 @@ function sitePage(dir: string, body: string): string {
   fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
   fs.writeFileSync(path.join(dir, "katex", "katex.min.css"), "");
   fs.copyFileSync(path.join(packageRoot(), "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
+  fs.copyFileSync(path.join(packageRoot(), "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
   for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
   const html = pageHtml({ title: "practice", siteTitle: "micrograd-ts", body: `<div class="jp-Cell">${body}</div>`, lessons: [], scripts: ["assets/practice.js"] });
   const file = path.join(dir, `${LESSON}.html`);
