@@ -69,9 +69,12 @@ export class NotebookState {
     return this.sources;
   }
 
-  /** The text a cell starts from in this mode: the stub of an answer cell in exercise mode, else the lesson's. */
+  /**
+   * The text a cell starts from in this mode: in exercise mode an answer cell's stub and a check
+   * cell's code without its hidden tests (it still runs the lesson's, see sourceOf); else the lesson's.
+   */
   baseOf(texts: Texts, cell: number): string {
-    return (this.exercise ? texts.stubs.get(cell) : undefined) ?? texts.lesson[cell] ?? "";
+    return (this.exercise ? (texts.stubs.get(cell) ?? texts.visible.get(cell)) : undefined) ?? texts.lesson[cell] ?? "";
   }
 
   /** The text a cell holds now, when known without loading: the edit or the loaded base. */
