@@ -110,7 +110,7 @@ describe.skipIf(!hasJupyter())("render", () => {
     const solved = JSON.parse(fs.readFileSync(path.join(a, "notebooks", "01-values.ipynb"), "utf8"));
     expect(solved.cells.filter((c: { outputs?: unknown[] }) => (c.outputs ?? []).length > 0)).toEqual([]);
     expect(fs.existsSync(path.join(a, "exercises", "01-values.ipynb"))).toBe(true);
-  });
+  }, 400_000); // two whole renders (live bundle included): slow on a busy 2-core machine
 
   test("the cache: a second render executes nothing; a changed lesson is the only one executed again", async () => {
     const course = copyCourse("render-course-");
