@@ -52,6 +52,11 @@ async function runLesson(browser: Browser, url: string, problems: string[]): Pro
   const cells = await page.$$eval(".jp-CodeCell[data-cell]", (els) =>
     els.map((el) => {
       const text = (nodes: Iterable<Element>) => [...nodes].map((n) => n.textContent ?? "").join("");
+      // Hidden by the output itself (not by the page hiding the whole pre-rendered output once live).
+      const hiddenWithin = (node: Element, root: Element) => {
+        for (let e = node.parentElement; e && e !== root; e = e.parentElement) if (e.hasAttribute("hidden")) return true;
+        return false;
+      };
       const checks = (root: Element | null) =>
         root ? [...root.querySelectorAll("div:not(:has(div))")].map((d) => d.textContent!.trim()).filter((t) => t.startsWith("✓")) : [];
       const pre = el.querySelector(".jp-Cell-outputWrapper");
@@ -62,12 +67,12 @@ async function runLesson(browser: Browser, url: string, problems: string[]): Pro
         expectedText: [...(pre?.querySelectorAll('[data-mime-type="text/plain"] pre') ?? [])].map((p) => (p.closest(".jp-OutputArea-executeResult") ? `${p.textContent}\n` : p.textContent)).join(""),
         expectedChecks: checks(pre),
         // SVGs the page hides on purpose (a practice widget's next expressions, its replay) have no size yet.
-        expectedSvgs: [...(pre?.querySelectorAll("svg:not(svg svg)") ?? [])].filter((s) => !s.closest("[hidden]")).length,
+        expectedSvgs: [...(pre?.querySelectorAll("svg:not(svg svg)") ?? [])].filter((s) => !hiddenWithin(s, pre!)).length,
         // What the cell printed and its last value (Out[n], one line of its own), in order.
         liveText: [...(live?.querySelectorAll('pre[data-stream="stdout"], [data-live-result] pre') ?? [])].map((p) => (p.closest("[data-live-result]") ? `${p.textContent}\n` : p.textContent)).join(""),
         liveErrors: text(live?.querySelectorAll('pre[data-stream="stderr"], [data-live-error]') ?? []),
         liveChecks: checks(live),
-        liveSvgs: [...(live?.querySelectorAll("svg:not(svg svg)") ?? [])].filter((s) => !s.closest("[hidden]")).map((s) => {
+        liveSvgs: [...(live?.querySelectorAll("svg:not(svg svg)") ?? [])].filter((s) => !hiddenWithin(s, live!)).map((s) => {
           const box = s.getBoundingClientRect();
           return { width: box.width, height: box.height };
         }),
