@@ -136,7 +136,9 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("live lessons in Chromium", ()
       expect(c.status, `${where}: ${c.liveErrors}`).toBe("ok");
       if (name.includes("moons")) expect(sameUpToLastDigits(withoutTimings(c.liveText), withoutTimings(c.expectedText)), `${where}:\n${c.liveText}\n---\n${c.expectedText}`).toBe(true);
       else expect(withoutTimings(c.liveText), where).toBe(withoutTimings(c.expectedText));
-      expect(c.liveChecks, where).toEqual(c.expectedChecks);
+      // A ✓ line may name inputs drawn fresh on every run (hidden tests): its numbers are not compared.
+      const shape = (lines: string[]) => lines.map((l) => l.replace(/-?\d+(\.\d+)?(e-?\d+)?/g, "#"));
+      expect(shape(c.liveChecks), where).toEqual(shape(c.expectedChecks));
       expect(c.liveSvgs.length, `${where}: SVGs`).toBe(c.expectedSvgs);
       for (const svg of c.liveSvgs) expect(svg.width * svg.height, `${where}: an SVG of zero size`).toBeGreaterThan(0);
     }
