@@ -79,6 +79,7 @@
     text: string;
     /** The query's terms as they occur in the document (MiniSearch: what each matched). */
     terms: string[];
+    score: number;
   }
   interface SearchIndex {
     search(query: string, options?: object): Hit[];
@@ -132,6 +133,16 @@
     if (to < text.length) p.append(" …");
     return p;
   };
+  /**
+   * Results grouped by lesson, the lesson with the most matching text first (the sum of its
+   * sections' scores), each lesson's sections best first. Ranked by section alone, a short section
+   * that names the term once (a review's heading) would come before the lesson that teaches it.
+   */
+  const byLesson = (hits: Hit[]): Hit[] => {
+    const total = new Map<string, number>();
+    for (const h of hits) total.set(h.page, (total.get(h.page) ?? 0) + h.score);
+    return [...hits].sort((a, b) => total.get(b.page)! - total.get(a.page)! || b.score - a.score);
+  };
   const results = (): HTMLAnchorElement[] => [...(list?.querySelectorAll<HTMLAnchorElement>("a") ?? [])];
   const render = async () => {
     if (!input || !list || !status) return;
@@ -143,7 +154,7 @@
     }
     let hits: Hit[];
     try {
-      hits = (await loadIndex()).search(query, { prefix: true, fuzzy: 0.2, combineWith: "AND", boost: { section: 2, lesson: 2 } });
+      hits = byLesson((await loadIndex()).search(query, { prefix: true, fuzzy: 0.2, combineWith: "AND", boost: { section: 2, lesson: 2 } }));
     } catch (e) {
       status.textContent = `Search is unavailable: ${(e as Error).message}`;
       return;
