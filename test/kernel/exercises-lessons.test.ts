@@ -4,7 +4,8 @@
  * test/fixtures/wrong-answers/, fails that exercise's check, which proves the check cannot be
  * gamed by it; a copied answer (the visible expected numbers hard-coded) fails too, because checks
  * also run hidden tests at fresh inputs; and correct answers written differently from the lesson's
- * pass, put into the learner copy in place of its stubs, with full marks. (That the solved lesson passes every exercise is checked by notebooks.test.ts, from
+ * pass, put into the learner copy in place of its stubs, with full marks (graded against the lesson,
+ * hidden tests included). (That the solved lesson passes every exercise is checked by notebooks.test.ts, from
  * the run it already makes, so each lesson executes once per test run.)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -71,7 +72,10 @@ describe("the lessons' exercises", () => {
       expect(have, `one ${kind} answer (at least) for every solution cell`).toEqual([...solutions].sort());
     }
 
-    for (const [r, round] of rounds(answers).entries()) {
+    // The correct variants are graded in the learner copy below (the test after this one), against the
+    // lesson with its hidden tests restored: running them here too would repeat that proof at the cost of
+    // one more kernel run per lesson.
+    for (const [r, round] of rounds(answers.filter((a) => a.kind !== "correct")).entries()) {
       // Named like its lesson, as a learner's copy is, so that npm run check finds the lesson.
       const folder = join(copies, "..", `wrong-${r + 1}`);
       mkdirSync(folder, { recursive: true });
@@ -110,16 +114,22 @@ describe("the lessons' exercises", () => {
   // What a learner hands in: the copy (stubs, no hidden tests) with every stub replaced by a correct answer
   // written differently from the lesson's. Graded against the lesson, it gets every point.
   it.each(withExercises)("%s: the learner copy with every exercise solved gets full marks", async (name) => {
-    const answers = readWrongAnswers(join(WRONG_ANSWERS, name.replace(/\.ipynb$/, ".txt")));
-    const firstCorrect = [...new Map(answers.filter((a) => a.kind === "correct").reverse().map((a) => [a.gradeId, a])).values()];
-    const folder = join(copies, "..", "solved");
-    mkdirSync(folder, { recursive: true });
-    const file = join(folder, name);
-    writeFileSync(file, JSON.stringify(solveCopy(readNotebook(join(copies, name)), firstCorrect), null, 1));
-    const report = await gradeNotebook(file, { timeout: 120, lessonsDir: LESSONS });
-    expect(report.error, formatReport(report)).toBeUndefined();
-    expect(report.exercises.filter((e) => e.status !== "pass").map((e) => `${e.gradeId}: ${e.message}`), formatReport(report)).toEqual([]);
-    expect(report.exercises.length).toBe(gradedCells(readNotebook(join(LESSONS, name))).length);
-    expect(report.earned, formatReport(report)).toBe(report.total);
+    // Every correct variant in the fixture: one more copy for each cell's second (third…) variant.
+    const correct = readWrongAnswers(join(WRONG_ANSWERS, name.replace(/\.ipynb$/, ".txt"))).filter((a) => a.kind === "correct");
+    const [first = [], ...more] = rounds(correct);
+    // A later round fills the cells it has no second variant for with the first round's answers.
+    const solvedRounds = [first, ...more.map((round) => [...round, ...first.filter((a) => !round.some((b) => b.gradeId === a.gradeId))])];
+    for (const [r, round] of solvedRounds.entries()) {
+      const folder = join(copies, "..", `solved-${r + 1}`);
+      mkdirSync(folder, { recursive: true });
+      const file = join(folder, name);
+      writeFileSync(file, JSON.stringify(solveCopy(readNotebook(join(copies, name)), round), null, 1));
+      const report = await gradeNotebook(file, { timeout: 120, lessonsDir: LESSONS });
+      expect(report.error, formatReport(report)).toBeUndefined();
+      const failed = report.exercises.filter((e) => e.status !== "pass").map((e) => `${e.gradeId}: ${e.message}`);
+      expect(failed, `round ${r + 1}: ${round.map((a) => a.why).join("; ")}\n${formatReport(report)}`).toEqual([]);
+      expect(report.exercises.length).toBe(gradedCells(readNotebook(join(LESSONS, name))).length);
+      expect(report.earned, formatReport(report)).toBe(report.total);
+    }
   }, 900_000);
 });
