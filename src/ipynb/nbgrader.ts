@@ -11,6 +11,7 @@
  * and what is wrong) and replaces solution regions by stubs the way nbgrader's ClearSolutions does.
  */
 import { type Cell, type Notebook, cellPreview, sourceText } from "./notebook.js";
+import { stubLines } from "./stub.js";
 
 export const BEGIN_SOLUTION = "// BEGIN SOLUTION";
 export const END_SOLUTION = "// END SOLUTION";
@@ -138,10 +139,7 @@ export function withoutHiddenTests(source: string, gradeId = "?"): string {
   return lines.join("\n");
 }
 
-/** The lines a learner sees in place of a solution region. */
-export function stubLines(gradeId: string): string[] {
-  return ["// YOUR CODE HERE", `throw new Error("not implemented: ${gradeId}");`];
-}
+export { stubLines } from "./stub.js";
 
 /**
  * Replace every solution region (marker lines included) with the stub, indented like the

@@ -9,6 +9,7 @@
  */
 import * as path from "node:path";
 import * as util from "node:util";
+import { stubAdvice, stubExercise } from "../ipynb/stub.js";
 
 /** A TypeScript diagnostic as tslab's converter reports it (positions 0-based, in the cell). */
 export interface Diagnostic {
@@ -127,6 +128,8 @@ export function errorFromThrown(thrown: unknown, options: ThrownOptions = {}): K
   const evalue = safeString(() => error.message);
   const traceback = [evalue ? `${ename}: ${evalue}` : ename];
   const stack = safeString(() => error.stack);
+  const stub = stubExercise(evalue);
+  if (stub !== undefined) return { ename, evalue, traceback: [...traceback, ...stubTrace(stub, stack, options)] };
   let excerpted = false;
   for (const line of stack.split("\n")) {
     if (!/^\s+at /.test(line) || INTERNAL_FRAME.some((r) => r.test(line))) continue;
@@ -139,6 +142,25 @@ export function errorFromThrown(thrown: unknown, options: ThrownOptions = {}): K
     }
   }
   return { ename, evalue, traceback };
+}
+
+/**
+ * A learner copy's stub ran (its exercise is not done yet): no stack trace, but the exercise to do
+ * first, the cell its stub is in when that is another cell, and the stub's line.
+ */
+function stubTrace(gradeId: string, stack: string, options: ThrownOptions): string[] {
+  const cells = stack.split("\n").flatMap((line) => {
+    const m = /^\s+at /.test(line) ? CELL_FRAME.exec(line) : null;
+    return m ? [{ count: Number(m[1]), line: Number(m[2]), column: Number(m[3]) }] : [];
+  });
+  const thrown = cells[0];
+  const running = cells[cells.length - 1];
+  const elsewhere = thrown !== undefined && running !== undefined && thrown.count !== running.count;
+  const source = thrown === undefined ? undefined : options.sourceOf?.(thrown.count);
+  return [
+    stubAdvice(gradeId, elsewhere ? cellName(thrown.count) : undefined),
+    ...(thrown && source !== undefined ? sourceExcerpt(source, thrown.line, thrown.column) : []),
+  ];
 }
 
 /** The error's own fields when it looks like an Error (a realm's Error, or an object with a name and stack). */

@@ -9,6 +9,7 @@
  */
 import { format, inspect } from "node-inspect-extracted";
 import { BOUND, CellSyntaxError, compileCell, RUNTIME, SCOPE } from "./compile.js";
+import { stubAdvice, stubExercise } from "../ipynb/stub.js";
 import { consoleTable } from "./console-table.js";
 
 export type StreamName = "stdout" | "stderr";
@@ -182,8 +183,11 @@ export function describeError(e: unknown, file?: string, cell?: number, source?:
   const first = frames[0];
   const own = frames.find((f) => f.file === file);
   const head = `${name}: ${e.message}`;
+  const stub = stubExercise(e.message);
   if (first && first.file !== file) {
     const origin = files.get(first.file)!;
+    // A learner copy's stub, called from a later cell: the exercise to do first, not a stack trace.
+    if (stub !== undefined) return { name, message: e.message, ...(own ? { line: own.line } : {}), traceback: [head, stubAdvice(stub, `cell ${origin.cell + 1}`), ...at(first.line, undefined, origin.cell, origin.source)] };
     return {
       name,
       message: e.message,
@@ -191,7 +195,7 @@ export function describeError(e: unknown, file?: string, cell?: number, source?:
       traceback: [head, ...at(first.line, undefined, origin.cell, origin.source), ...(own ? at(own.line, undefined, cell, source, "called from") : [])],
     };
   }
-  return { name, message: e.message, ...(own ? { line: own.line } : {}), traceback: [head, ...at(own?.line)] };
+  return { name, message: e.message, ...(own ? { line: own.line } : {}), traceback: [head, ...(stub === undefined ? [] : [stubAdvice(stub)]), ...at(own?.line)] };
 }
 
 /**

@@ -151,6 +151,34 @@ describe("errors", () => {
     });
   });
 
+  test("a learner copy's stub names the exercise to do first and the stub's cell, with no stack trace", () => {
+    const error = new Error("not implemented: topological-sort");
+    error.stack = [
+      "Error: not implemented: topological-sort",
+      "    at topologicalSort (Cell In[7]:3:9)",
+      "    at Value.backward (/home/u/course/dist/engine.js:120:7)",
+      "    at Cell In[9]:2:3",
+      "    at Script.runInThisContext (node:vm:129:12)",
+    ].join("\n");
+    const sources = new Map([[7, "function topologicalSort(root: Value): Value[] {\n  // YOUR CODE HERE\n  throw new Error(\"not implemented: topological-sort\");\n}"]]);
+    expect(errorFromThrown(error, { sourceOf: (n) => sources.get(n) })).toEqual({
+      ename: "Error",
+      evalue: "not implemented: topological-sort",
+      traceback: [
+        "Error: not implemented: topological-sort",
+        'Exercise "topological-sort" is not done yet: write your code in place of its stub (Cell In[7]), run that cell, then run this one again.',
+        '      3 |   throw new Error("not implemented: topological-sort");',
+        "        |         ^",
+      ],
+    });
+    // Thrown by the running cell itself.
+    error.stack = "Error: not implemented: topological-sort\n    at Cell In[7]:3:9\n    at Script.runInThisContext (node:vm:129:12)";
+    expect(errorFromThrown(error, { sourceOf: (n) => sources.get(n) }).traceback.slice(0, 2)).toEqual([
+      "Error: not implemented: topological-sort",
+      'Exercise "topological-sort" is not done yet: write your code in place of the stub in this cell, then run it again.',
+    ]);
+  });
+
   test("an Error subclass with its own name, one without a message, and a thrown non-Error", () => {
     class CheckError extends Error {
       constructor(m: string) {

@@ -107,16 +107,36 @@ describe("Kernel.run", () => {
     expect(out).toEqual([]); // the error is the cell's result, not text on stderr
   });
 
-  test("an error thrown in an earlier cell's function (a stub called by a check) points at that cell first, then the caller", async () => {
+  test("an error thrown in an earlier cell's function points at that cell first, then the caller", async () => {
     const { kernel } = kernelWith();
-    await kernel.run(19, 'function gradG(a: number): number[] {\n  // your answer\n  throw new Error("not implemented: analytic-grad");\n}');
+    await kernel.run(19, 'function gradG(a: number): number[] {\n  // a helper\n  throw new RangeError("a must be > 0");\n}');
+    const result = await kernel.run(20, "const x = 1;\nconst g = gradG(x);");
+    expect(result.status === "error" && result.error.traceback).toEqual([
+      "RangeError: a must be > 0",
+      "    at line 3 of cell 20",
+      '  3 |   throw new RangeError("a must be > 0");',
+      "    called from line 2 of cell 21",
+      "  2 | const g = gradG(x);",
+    ]);
+  });
+
+  test("a stub called from a later cell names the exercise to do first and the stub's cell, with no stack trace", async () => {
+    const { kernel } = kernelWith();
+    await kernel.run(19, 'function gradG(a: number): number[] {\n  // YOUR CODE HERE\n  throw new Error("not implemented: analytic-grad");\n}');
     const result = await kernel.run(20, "const x = 1;\nconst g = gradG(x);");
     expect(result.status === "error" && result.error.traceback).toEqual([
       "Error: not implemented: analytic-grad",
+      'Exercise "analytic-grad" is not done yet: write your code in place of its stub (cell 20), run that cell, then run this one again.',
       "    at line 3 of cell 20",
       '  3 |   throw new Error("not implemented: analytic-grad");',
-      "    called from line 2 of cell 21",
-      "  2 | const g = gradG(x);",
+    ]);
+    // A stub in the running cell itself.
+    const own = await kernel.run(21, '// YOUR CODE HERE\nthrow new Error("not implemented: build-L");');
+    expect(own.status === "error" && own.error.traceback).toEqual([
+      "Error: not implemented: build-L",
+      'Exercise "build-L" is not done yet: write your code in place of the stub in this cell, then run it again.',
+      "    at line 2 of cell 22",
+      '  2 | throw new Error("not implemented: build-L");',
     ]);
   });
 
