@@ -81,9 +81,9 @@ export function checkGrads(
   for (let i = 0; i < values.length; i++) {
     const v: unknown = values[i];
     if (!(v instanceof Value)) {
-      fail(`${name}[${i}]: expected a Value, got ${describe(v)}`, options.hint);
+      fail(`${indexed(name, i)}: expected a Value, got ${describe(v)}`, options.hint);
     }
-    const where = v.label ? `${name}: ${v.label}.grad` : `${name}[${i}].grad`;
+    const where = v.label ? `${name}: ${v.label}.grad` : `${indexed(name, i)}.grad`;
     const problem = compareNumber(where, v.grad, expectedGrads[i], tol);
     if (problem !== undefined) fail(problem, options.hint);
   }
@@ -115,7 +115,7 @@ function compare(where: string, actual: unknown, expected: Checkable, tol: numbe
       return `${where}: expected an array of ${expected.length}, got an array of ${actual.length}`;
     }
     for (let i = 0; i < expected.length; i++) {
-      const problem = compare(`${where}[${i}]`, actual[i], expected[i] as Checkable, tol);
+      const problem = compare(indexed(where, i), actual[i], expected[i] as Checkable, tol);
       if (problem !== undefined) return problem;
     }
     return undefined;
@@ -127,6 +127,14 @@ function compare(where: string, actual: unknown, expected: Checkable, tol: numbe
   const want = expected instanceof Value ? expected.data : expected;
   if (actual instanceof Value) return compareNumber(where, actual.data, want, tol);
   return compareNumber(where, actual, want, tol);
+}
+
+/**
+ * Element `i` of what `where` names: `xs[1]` after a name that reads as code (or an index), and
+ * `d/dy = −x: [1]` after a title, so the index does not run into its last word.
+ */
+function indexed(where: string, i: number): string {
+  return /^[\w$]+(\.[\w$]+)*$|\]$/.test(where) ? `${where}[${i}]` : `${where}: [${i}]`;
 }
 
 /** Array.isArray does not narrow readonly arrays. */

@@ -99,6 +99,9 @@ describe("check on failure", () => {
   it("points at the first wrong item of an array, and at wrong lengths", () => {
     expect(failure(() => check("xs", [1, 2.5, 3], [1, 2, 3]))).toBe("✗ xs[1]: expected 2, got 2.5, off by 0.5 (tolerance ±2e-6)");
     expect(failure(() => check("xs", [1, 2], [1, 2, 3]))).toBe("✗ xs: expected an array of 3, got an array of 2");
+    // A title, not a name from the code: the index does not run into its last word.
+    expect(failure(() => check("d/dy = −x", [8, 1], [-8, 1]))).toBe("✗ d/dy = −x: [0]: expected -8, got 8, off by 16 (tolerance ±8e-6)");
+    expect(failure(() => check("grid of the two", [[1], [5]], [[1], [4]]))).toBe("✗ grid of the two: [1][0]: expected 4, got 5, off by 1 (tolerance ±4e-6)");
     expect(failure(() => check("grid", [[1, 2], [3, 5]], [[1, 2], [3, 4]]))).toBe(
       "✗ grid[1][1]: expected 4, got 5, off by 1 (tolerance ±4e-6)",
     );
