@@ -167,9 +167,35 @@ function startGrading(dir: string): void {
   };
   const handler = jupyter.JupyterHandlerImpl.prototype;
   const handleExecute = handler.handleExecute;
+  // tslab compiles each cell with its own TypeScript, whose namespace objects (ts.factory, ts.sys,
+  // …) hold functions the compiler calls through them: replacing `ts.factory.updateSourceFile`
+  // from an answer cell rewrote every later check cell into one passing check. Those functions,
+  // and tslab's own modules' exports (called the same way), are made read-only before the first
+  // cell runs. Not earlier: tslab sets up its compiler host (Object.create(ts.sys), then assigns
+  // its own methods) when the kernel starts, and a read-only ts.sys would refuse those assignments.
+  let compilerLocked = false;
+  const lockCompiler = () => {
+    compilerLocked = true;
+    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [tslab] })) as Record<string, unknown> & {
+      Debug: Record<string, unknown> & { shouldAssert(level: number): boolean };
+      noop: () => void;
+    };
+    // The one place TypeScript replaces its own functions: at the default assertion level each of
+    // these node assertions turns itself into `noop` on its first call. Done now, as TypeScript would.
+    for (const name of ["assertEachNode", "assertMissingNode", "assertNode", "assertNotNode", "assertOptionalNode", "assertOptionalToken"]) {
+      if (!ts.Debug.shouldAssert(1)) ts.Debug[name] = ts.noop;
+    }
+    for (const k of Object.keys(ts)) {
+      const v = ts[k];
+      if (typeof v !== "object" || v === null || Array.isArray(v)) continue;
+      pin(v, Object.keys(getOwnPropertyDescriptors(v)).filter((n) => typeof Object.getOwnPropertyDescriptor(v, n)?.value === "function"));
+    }
+    for (const file of ["converter", "executor", "metadata", "tspath", "util", "inspect"]) freeze(require(path.join(tslab, "dist", `${file}.js`)));
+  };
   const callsHelper = /\b(check|checkGrads|checkTrue)\s*\(/;
   handler.handleExecute = async function (this: unknown, content: { code?: unknown }, ...rest: unknown[]) {
     const writeStream = rest[0] as (name: string, text: string) => void;
+    if (!compilerLocked) lockCompiler();
     const code = typeof content?.code === "string" ? content.code : "";
     const firstLine = code.slice(0, code.indexOf("\n") >>> 0);
     const match = apply(regexpExec, NONCE_LINE, [firstLine]) as RegExpExecArray | null;

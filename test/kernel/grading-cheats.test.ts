@@ -5,7 +5,7 @@
  * Every cheat sits in an answer cell next to a wrong answer; each must earn 0 of 5. Some were
  * found by a hostile round (they earned full marks before), the others are of the same families:
  * patched intrinsics, patched or replaced library exports, a swapped module loader, a patched
- * kernel handler, repatched library classes, forged output and records, a broken kernel.
+ * kernel handler, a patched compiler (tslab's TypeScript), repatched library classes, forged output and records, a broken kernel.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -47,6 +47,7 @@ const CHEATS: Record<string, string> = {
   "Value.prototype.backward redefined": 'Object.defineProperty(require("micrograd-ts").Value.prototype, "backward", { value() {}, configurable: true });',
   "Symbol.hasInstance on Value": "",
   "backward patched by a timer, restored after the check": "",
+  "TypeScript's node factory patched to rewrite the check cells": "const ts: any = require(\"@tslab/typescript-for-tslab\");\nconst F = ts.factory;\nconst upd = F.updateSourceFile;\nF.updateSourceFile = (node: any, statements: any, ...rest: any[]) => {\n  if (String(node.text).includes(\"micrograd-check\")) {\n    const lib = F.createCallExpression(F.createIdentifier(\"require\"), undefined, [F.createStringLiteral(\"micrograd-ts\")]);\n    statements = [F.createExpressionStatement(F.createCallExpression(F.createPropertyAccessExpression(lib, \"checkTrue\"), undefined, [F.createStringLiteral(\"ok\"), F.createTrue()]))];\n  }\n  return upd(node, statements, ...rest);\n};",
   "Object.prototype polluted": 'Object.defineProperty(Object.prototype, "graded", { value: true });',
   "Function.prototype.call patched": "const call = Function.prototype.call;\nFunction.prototype.call = function (this: any, ...a: any[]) { return call.apply(this, a as any); };",
   "JSON.stringify patched": '(JSON as any).stringify = () => "{}";',
