@@ -153,6 +153,25 @@ export async function practiceItem(seed: number, options: PracticeBackwardOption
   return { seed, nodes: practiceNodes(root), svg: await blankDrawing(root), stepper: await drawBackwardSteps(root) };
 }
 
+/** One expression of the widget: its drawing, the answers the page script judges by, and the replay. */
+export function practiceItemHtml(item: PracticeItem, hidden: boolean): string {
+  return (
+    `<div class="mg-practice-item" data-seed="${item.seed}" data-nodes="${escapeHtml(JSON.stringify(item.nodes))}"${hidden ? " hidden" : ""}>\n` +
+    `<div class="mg-practice-stage">\n${item.svg}</div>\n` +
+    `<ul class="mg-practice-feedback"></ul>\n` +
+    `<div class="mg-practice-replay" hidden>\n<p><b>All right.</b> The backward pass, step by step, as <code>backward()</code> does it:</p>\n${item.stepper}</div>\n` +
+    `</div>`
+  );
+}
+
+/**
+ * The markup of expression `seed` for a widget drawn with `options`: what the course site's page
+ * draws in the browser once "New expression" has gone past the expressions the page came with.
+ */
+export async function practiceItemMarkup(seed: number, options: PracticeBackwardOptions = {}): Promise<string> {
+  return practiceItemHtml(await practiceItem(seed, options), true);
+}
+
 let widgetCount = 0;
 
 /** The widget's markup: works (read-only) without the page script, interactive with it. */
@@ -164,16 +183,11 @@ export async function practiceBackwardHtml(options: PracticeBackwardOptions = {}
   if (!/^[\w.-]*$/.test(lesson)) throw new Error(`practiceBackward: lesson must be a notebook name like "03-manual-backprop", got ${JSON.stringify(lesson)}`);
   const items = await Promise.all(Array.from({ length: count }, (_, k) => practiceItem(seed + k, options)));
   const id = `mg-practice-${seed}-${++widgetCount}`;
-  const body = items.map(
-    (item, k) =>
-      `<div class="mg-practice-item" data-seed="${item.seed}" data-nodes="${escapeHtml(JSON.stringify(item.nodes))}"${k === 0 ? "" : " hidden"}>\n` +
-      `<div class="mg-practice-stage">\n${item.svg}</div>\n` +
-      `<ul class="mg-practice-feedback"></ul>\n` +
-      `<div class="mg-practice-replay" hidden>\n<p><b>All right.</b> The backward pass, step by step, as <code>backward()</code> does it:</p>\n${item.stepper}</div>\n` +
-      `</div>`,
-  );
+  const body = items.map((item, k) => practiceItemHtml(item, k !== 0));
+  // What the page needs to draw more of the same kind (practiceItemMarkup) once these run out.
+  const kind = { size: options.size, ops: options.ops };
   return [
-    `<div class="mg-practice" id="${id}" data-lesson="${escapeHtml(lesson)}" role="group" aria-label="Backprop on the drawing">`,
+    `<div class="mg-practice" id="${id}" data-lesson="${escapeHtml(lesson)}" data-kind="${escapeHtml(JSON.stringify(kind))}" role="group" aria-label="Backprop on the drawing">`,
     `<p class="mg-practice-head"><b>Backprop on the drawing.</b> Type every value's grad (dL/d that value) into its box, then press Enter or Check. ` +
       `Each box is judged on its own. <span class="mg-practice-which">Expression 1 of ${count} (seed ${seed}).</span></p>`,
     `<p class="mg-practice-nojs">The boxes need the course's page script: open the lesson on the course site, or run this cell in Jupyter.</p>`,

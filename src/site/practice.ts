@@ -98,6 +98,18 @@
     document.head.appendChild(style);
   };
 
+  /** The module that draws new expressions (src/practice/generate.ts, in the live bundle). */
+  interface Generator {
+    nextPracticeItem(seed: number, kind: object): Promise<string>;
+  }
+  let generator: Promise<Generator> | undefined;
+  /** Where it is: next to the live page's script, on a page served over HTTP (browsers refuse modules from file://). */
+  const generatorUrl = (): string | undefined => {
+    if (!/^https?:$/.test(location.protocol)) return undefined;
+    const live = document.querySelector<HTMLScriptElement>('script[src$="live/live.js"]');
+    return live ? new URL("practice-gen.js", live.src).href : undefined;
+  };
+
   let instances = 0;
   const enhance = (widget: HTMLElement) => {
     if (widget.classList.contains("mg-ready")) return;
@@ -105,6 +117,14 @@
     // The same output can be on the page twice (the static one, and the live page's run of it).
     const uid = `${widget.id}-${++instances}`;
     const lesson = widget.dataset.lesson ?? "";
+    const kind = ((): object => {
+      try {
+        const k = JSON.parse(widget.dataset.kind ?? "{}") as unknown;
+        return typeof k === "object" && k !== null ? k : {};
+      } catch {
+        return {};
+      }
+    })();
     const items = [...widget.querySelectorAll<HTMLElement>(".mg-practice-item")];
     const status = widget.querySelector<HTMLElement>(".mg-practice-status")!;
     const which = widget.querySelector<HTMLElement>(".mg-practice-which");
@@ -180,7 +200,7 @@
         addSolved(lesson);
         item.querySelector<HTMLElement>(".mg-practice-replay")!.hidden = false;
       }
-      const summary = done ? `All ${nodes.length} grads are right: the backward stepper below replays them.` : `${right} of ${nodes.length} grads right.`;
+      const summary = done ? `All ${nodes.length} grads are right: the backward stepper above replays them.` : `${right} of ${nodes.length} grads right.`;
       summaryLine.textContent = summary;
       status.textContent = announce === "all" ? `${summary} ${said.filter((t) => !t.startsWith("✓")).join(" ")}`.trim() : `${said.join(" ")} ${summary}`.trim();
     };
@@ -257,10 +277,42 @@
     };
 
     button("Check", () => judgeAll(items[current]!, "all"));
-    button("New expression", () => {
-      showItem((current + 1) % items.length);
-      status.textContent = `New expression, seed ${items[current]!.dataset.seed}: ${nodesOf(items[current]!).length} grads to find.`;
+    const announceNew = (note = "") => {
+      status.textContent = `New expression, seed ${items[current]!.dataset.seed}: ${nodesOf(items[current]!).length} grads to find.${note}`;
       boxes.get(items[current]!)?.at(-1)?.focus();
+    };
+    const newButton = button("New expression", () => {
+      if (current + 1 < items.length) {
+        showItem(current + 1);
+        return announceNew();
+      }
+      // Past the expressions the page came with: the next seed, drawn here (course site over HTTP).
+      const url = generatorUrl();
+      if (!url) {
+        showItem(0);
+        return announceNew(` These ${items.length} come round again; the course site served over HTTP (npm run serve) draws new ones without end, and in Jupyter running the cell again gives a new set.`);
+      }
+      newButton.disabled = true;
+      status.textContent = "Drawing a new expression…";
+      const last = items[items.length - 1]!;
+      (generator ??= import(url) as Promise<Generator>)
+        .then((g) => g.nextPracticeItem(Number(last.dataset.seed) + 1, { ...kind, lesson }))
+        .then((html) => {
+          const t = document.createElement("template");
+          t.innerHTML = html;
+          const item = t.content.firstElementChild as HTMLElement | null;
+          if (!item?.classList.contains("mg-practice-item")) throw new Error("the new expression came out empty");
+          last.after(item);
+          items.push(item);
+          showItem(items.length - 1);
+          announceNew();
+        })
+        .catch((e: unknown) => {
+          generator = undefined;
+          showItem(0);
+          announceNew(` (A new one could not be drawn: ${(e as Error)?.message ?? String(e)}. These ${items.length} come round again.)`);
+        })
+        .finally(() => (newButton.disabled = false));
     });
     button("Show the answer", () => {
       const item = items[current]!;

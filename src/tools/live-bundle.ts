@@ -2,6 +2,8 @@
  * `npm run live-bundle [-- --out DIR]` (and the end of `npm run render`): the live page's files
  * in `<site>/live/`, bundled with rolldown from src/live/:
  *
+ * - practice-gen.js: an ES module that draws new practice expressions in the page, loaded by
+ *   assets/practice.js when "New expression" has gone through those the page came with;
  * - live.js: the one script a lesson page loads (page.ts): Run controls, nothing heavy; a
  *   classic script, so that opening the page from file:// stays silent;
  * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
@@ -57,7 +59,9 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
   try {
     await build({
       ...common,
-      input: { worker: path.join(live, "worker.ts") },
+      // practice-gen.js: new practice expressions drawn in the page (src/practice/generate.ts),
+      // sharing the worker's library and Graphviz chunks.
+      input: { worker: path.join(live, "worker.ts"), "practice-gen": path.join(root, "src", "practice", "generate.ts") },
       output: { dir: tmp, format: "esm", entryFileNames: "[name].js", chunkFileNames: "chunks/[name]-[hash].js", minify: true },
     });
     await build({

@@ -18,6 +18,8 @@ import { practiceExpression, opsFor } from "../../src/practice/expression";
 import { topologicalOrder } from "../../src/engine";
 import { pageHtml } from "../../src/tools/page";
 import { packageRoot } from "../../src/tools/files";
+import { buildLiveBundle } from "../../src/tools/live-bundle";
+import { serveSite } from "../../src/tools/serve";
 import { launchBrowser } from "../support/browser";
 import { hasChromium } from "../support/harness";
 
@@ -32,7 +34,7 @@ function engineGrads(seed: number): { labels: string[]; grads: number[] } {
   return { labels: order.map((v) => v.label), grads: order.map((v) => v.grad) };
 }
 
-function sitePage(dir: string, body: string): string {
+function sitePage(dir: string, body: string, scripts = ["assets/practice.js"]): string {
   const dist = path.join(packageRoot(), "dist", "site");
   fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
   fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
@@ -40,7 +42,7 @@ function sitePage(dir: string, body: string): string {
   fs.copyFileSync(path.join(packageRoot(), "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
   fs.copyFileSync(path.join(packageRoot(), "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
   for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
-  const html = pageHtml({ title: "practice", siteTitle: "micrograd-ts", body: `<div class="jp-Cell">${body}</div>`, lessons: [], scripts: ["assets/practice.js"] });
+  const html = pageHtml({ title: "practice", siteTitle: "micrograd-ts", body: `<div class="jp-Cell">${body}</div>`, lessons: [], scripts });
   const file = path.join(dir, `${LESSON}.html`);
   fs.writeFileSync(file, html);
   return pathToFileURL(file).href;
@@ -151,6 +153,51 @@ describe.skipIf(!hasChromium())("practiceBackward in Chromium", () => {
     await typeGrads(page, grads);
     expect((await feedback(page)).every((l) => l.startsWith("✓"))).toBe(true);
     expect(await page.locator(".mg-practice-which").textContent()).toBe(`Expression 2 of 3 (seed ${SEED + 1}).`);
+    await page.close();
+  });
+
+  test("New expression never runs out on the site served over HTTP: past the page's expressions it draws the next seed in the page", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "practice-http-"));
+    const few = await practiceBackwardHtml({ lesson: LESSON, seed: SEED, count: 2 });
+    sitePage(dir, few, ["assets/practice.js", "live/live.js"]);
+    await buildLiveBundle(dir);
+    const server = await serveSite({ dir, port: 0 });
+    try {
+      const page = await open(`${server.url}${LESSON}.html`);
+      const next = page.getByRole("button", { name: "New expression" });
+      await next.click(); // the page's second expression
+      for (const seed of [SEED + 2, SEED + 3]) {
+        await next.click(); // drawn in the page
+        await expect.poll(() => page.locator(".mg-practice-item:not([hidden])").getAttribute("data-seed"), { timeout: 60_000 }).toBe(String(seed));
+        expect(await page.locator(".mg-practice-item").count()).toBe(seed - SEED + 1);
+        expect(await page.locator(".mg-practice-status").textContent()).toMatch(new RegExp(`^New expression, seed ${seed}: \\d+ grads to find\\.$`));
+        // The same expression the engine builds from that seed, its answers judged as any other's.
+        const { labels, grads } = engineGrads(seed);
+        const nodes = JSON.parse((await page.locator(".mg-practice-item:not([hidden])").getAttribute("data-nodes"))!) as { label: string; grad: number }[];
+        expect(nodes.map((n) => n.label)).toEqual(labels);
+        nodes.forEach((n, i) => expect(n.grad).toBeCloseTo(grads[i]!, 12));
+        await typeGrads(page, grads);
+        expect(await feedback(page)).toEqual(labels.map((l) => `✓ grad of ${l} is right.`));
+        expect(await page.locator(".mg-practice-item:not([hidden]) .mg-practice-replay .mg-steps").count()).toBe(1);
+      }
+      expect(await page.locator(".mg-practice-which").textContent()).toBe(`Expression 4 of 4 (seed ${SEED + 3}).`);
+      expect(await page.evaluate((k) => localStorage.getItem(k), `micrograd-ts:practice:${LESSON}`)).toBe('{"solved":2}');
+      await page.screenshot({ path: path.join(packageRoot(), "test-results", "practice-drawn-in-page.png"), fullPage: true });
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("from file:// (no modules there) New expression goes round the page's expressions and says where new ones are", async () => {
+    const few = await practiceBackwardHtml({ lesson: LESSON, seed: SEED, count: 2 });
+    const page = await open(sitePage(fs.mkdtempSync(path.join(os.tmpdir(), "practice-round-")), few, ["assets/practice.js", "live/live.js"]));
+    const next = page.getByRole("button", { name: "New expression" });
+    await next.click();
+    await next.click();
+    expect(await page.locator(".mg-practice-item:not([hidden])").getAttribute("data-seed")).toBe(String(SEED));
+    expect(await page.locator(".mg-practice-status").textContent()).toContain("These 2 come round again; the course site served over HTTP (npm run serve) draws new ones without end");
     await page.close();
   });
 
