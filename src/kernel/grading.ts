@@ -192,7 +192,7 @@ function startGrading(dir: string): void {
     }
     for (const file of ["converter", "executor", "metadata", "tspath", "util", "inspect"]) freeze(require(path.join(tslab, "dist", `${file}.js`)));
   };
-  const callsHelper = /\b(check|checkGrads|checkTrue)\s*\(/;
+  const callsHelper = /\b(check|checkGrads|checkTrue|checkFresh)\s*\(/;
   handler.handleExecute = async function (this: unknown, content: { code?: unknown }, ...rest: unknown[]) {
     const writeStream = rest[0] as (name: string, text: string) => void;
     if (!compilerLocked) lockCompiler();

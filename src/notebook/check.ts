@@ -14,7 +14,9 @@
  */
 import { Value } from "../engine.js";
 import { describe, escapeHtml, formatNumber } from "../format.js";
+import type { SeededRandom } from "../random.js";
 import { show } from "./display.js";
+import { freshRng } from "./fresh-rng.js";
 
 // The intrinsics the verdict depends on, taken when this module loads (before any answer cell
 // runs): an answer that patches Math.abs, Number.isNaN or Array.isArray cannot change a verdict.
@@ -22,6 +24,7 @@ const isArray = Array.isArray;
 const abs = (x: number) => (x < 0 ? -x : x);
 const isNaNValue = (x: number) => x !== x;
 const isFinite = (x: number) => x - x === 0;
+const max = (x: number, y: number) => (x > y ? x : y);
 
 /** Told of every verdict of a helper (graders count them); at most one, set before learner code runs. */
 export type CheckListener = (name: string, passed: boolean) => void;
@@ -156,6 +159,51 @@ function compareNumber(where: string, got: unknown, want: number, tol: number): 
   return `${where}: expected ${formatNumber(want)}, got ${formatNumber(got)}${off} (tolerance ±${formatNumber(Number(allowed.toPrecision(3)))})`;
 }
 
+/** One case of `checkFresh`: the inputs it used, and what it got and expected, or its own problem line. */
+export type FreshCase = { inputs: string; got: unknown; want: Checkable } | { inputs: string; problem: string | undefined };
+
+/**
+ * Hidden tests at fresh inputs: runs `test` on `count` cases drawn from one `freshRng()`, so the
+ * inputs differ on every run and copying a lesson's printed numbers cannot pass. Each case returns
+ * the inputs it used (as text) and either what it got and expected, compared as `check` compares
+ * (numbers within `tol`, relative above 1; arrays item by item), or a `problem` line (undefined
+ * when the case is right). All passing cases show one ✓ line; the first failing one throws a
+ * `CheckError` that names its inputs, so the learner can reproduce it.
+ */
+export function checkFresh(name: string, count: number, test: (rng: SeededRandom, k: number) => FreshCase, options: CheckOptions = {}): void {
+  const tol = tolerance(name, options);
+  const rng = freshRng();
+  for (let k = 0; k < count; k++) {
+    const c = test(rng, k);
+    const problem = "problem" in c ? c.problem : differ(c.got, c.want, tol);
+    if (problem !== undefined) fail(`${name}, at ${c.inputs}: ${problem}`, options.hint);
+  }
+  pass(`${name} (${count} fresh cases)`);
+}
+
+/** checkFresh's comparison: like `compare`, with the path after "expected" (`expected [1] …`). */
+function differ(got: unknown, want: Checkable, tol: number, where = ""): string | undefined {
+  if (isList(want)) {
+    if (!isArray(got)) return `expected${where ? ` ${where}` : ""} an array of ${want.length}, got ${describe(got)}`;
+    if (got.length !== want.length) return `expected${where ? ` ${where}` : ""} an array of ${want.length}, got an array of ${got.length}`;
+    for (let i = 0; i < want.length; i++) {
+      const p = differ(got[i], want[i] as Checkable, tol, `${where}[${i}]`);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+  const at = where ? `${where}: ` : "";
+  if (typeof want === "boolean" || typeof want === "string") {
+    return got === want ? undefined : `${at}expected ${JSON.stringify(want)}, got ${describe(got)}`;
+  }
+  const w = typeof want === "number" ? want : (want as { data: number }).data;
+  const g = typeof got === "object" && got !== null && typeof (got as { data?: unknown }).data === "number" ? (got as { data: number }).data : got;
+  if (typeof g !== "number") return `${at}expected a number near ${formatNumber(w)}, got ${describe(got)}`;
+  if (isNaNValue(w)) return isNaNValue(g) ? undefined : `${at}expected NaN, got ${formatNumber(g)}`;
+  if (g === w || abs(g - w) <= tol * max(1, abs(w))) return undefined;
+  return `${at}expected ${formatNumber(w)}, got ${formatNumber(g)}`;
+}
+
 /** `problem` is one line that starts with the exercise's name (or a path under it). */
 function fail(problem: string, hint?: string): never {
   listener?.(problem, false);
@@ -171,7 +219,7 @@ function pass(name: string): void {
 
 
 // Nothing an answer cell does can replace what the checks are made of.
-for (const f of [check, checkGrads, checkTrue, onCheckVerdict]) Object.freeze(f);
+for (const f of [check, checkGrads, checkTrue, checkFresh, onCheckVerdict]) Object.freeze(f);
 Object.freeze(CheckError.prototype);
 Object.freeze(CheckError);
 // The module's exports too (an answer's Object.assign on them would reach every later check).
