@@ -117,7 +117,11 @@ export class CellControls {
     bar.append(run, label);
     // The code stays code for everyone (a screen reader reads it as text); editing is a button beside it.
     if (cell.querySelector(".jp-InputArea-editor")) {
-      const edit = this.button("✎ Edit", "edit", role === "check" ? `Open cell ${n} in the editor (read-only: checks run the lesson's code)` : `Edit the code of cell ${n}`, () => this.actions.edit(index));
+      // Its name starts with the words it shows (WCAG 2.5.3): "Open" on a check cell, which stays read-only.
+      const edit =
+        role === "check"
+          ? this.button("✎ Open", "edit", `Open cell ${n} in the editor (read-only: checks run the lesson's code)`, () => this.actions.edit(index))
+          : this.button("✎ Edit", "edit", `Edit the code of cell ${n}`, () => this.actions.edit(index));
       bar.append(edit);
     }
     bar.append(edited);

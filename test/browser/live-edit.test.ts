@@ -88,7 +88,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("an exercise in the live page"
     const file = path.join(folder, `${lesson}.ipynb`);
     await download.saveAs(file);
     const report = await gradeNotebook(file).finally(() => fs.rmSync(folder, { recursive: true, force: true }));
-    expect(Object.fromEntries(report.exercises.map((e) => [e.gradeId, e.status])), JSON.stringify(report.exercises, null, 1)).toEqual({ analytic-grad-check: "pass", forward-diff-check: "fail", symmetric-diff-check: "fail" });
+    expect(Object.fromEntries(report.exercises.map((e) => [e.gradeId, e.status])), JSON.stringify(report.exercises, null, 1)).toEqual({ "analytic-grad-check": "pass", "forward-diff-check": "fail", "symmetric-diff-check": "fail" });
     expect(`${report.earned}/${report.total}`).toBe(await page.$eval("[data-live-score]", (el) => el.textContent));
 
     // Reload: the edit is still there.
