@@ -121,10 +121,8 @@ class LivePage {
       download: () => void this.download(),
     });
     this.controls = new CellControls(document, cells, roles, exercise, {
-      run: (i) => {
-        void this.loadEditors();
-        this.runCell(i);
-      },
+      // The editor comes after the first output (see finished): on Run it competed with the kernel's start.
+      run: (i) => this.runCell(i),
       edit: (i) => {
         if (this.editors.has(i)) this.editors.get(i)!.focus();
         else void this.loadEditors().then(() => this.editors.get(i)?.focus());
@@ -314,6 +312,7 @@ class LivePage {
     this.refused.delete(index);
     if (problems) this.editors.get(index)?.markProblems(problems);
     this.startChecker(); // after the first output: the first Run never waits for the compiler
+    void this.loadEditors(); // the same: CodeMirror's parse would delay the first output
     if (f.status === "error") {
       if (f.reason === "stopped") {
         this.outputs.note(index, "stopped", "Stopped. The kernel was restarted, so the lesson's variables are gone: run a cell to start again (the cells above it run first).");
@@ -407,7 +406,7 @@ class LivePage {
     if (score) this.toolbar.showScore(score.text());
   }
 
-  // ---- editing: CodeMirror, loaded on the first edit or run --------------------------------
+  // ---- editing: CodeMirror, loaded on the first edit, or once a cell has run --------------------------------
 
   private loadEditors(): Promise<void> {
     this.editorsLoading ??= (async () => {

@@ -8,7 +8,7 @@
  *   classic script, so that opening the page from file:// stays silent;
  * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
  *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
- * - editor.js: CodeMirror for editing cells, loaded on the first edit or run;
+ * - editor.js: CodeMirror for editing cells, loaded on the first edit or after the first output;
  * - markdown.js: marked, for the markdown a cell shows, loaded when a cell first shows some;
  * - typecheck-worker.js and typecheck-files.json: TypeScript's compiler and the declarations it
  *   reads, for checking cells' types as tslab does, loaded after the first output;
