@@ -393,7 +393,8 @@ class LivePage {
     const score = await this.scoreKeeper().catch(() => undefined);
     const check = score?.check(index);
     if (!score || !check) return;
-    const lessonsOwn = check.answers.length > 0 && check.answers.every((a) => this.state.isLessons(a));
+    // A check that grades no answer cell at all proves nothing about the learner either.
+    const lessonsOwn = check.answers.every((a) => this.state.isLessons(a));
     const counted = score.record(index, passed, lessonsOwn);
     if (!counted) {
       this.outputs.note(index, "not-scored", "This check ran on the lesson's own solution: it shows the check works, and does not count for your score. Press “Try it yourself” on the answer cell to earn it.");

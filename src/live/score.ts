@@ -28,7 +28,11 @@ export interface StoredScore {
   at: string;
 }
 
-/** Each check cell of the lesson, with the answer cells it grades. */
+/**
+ * Each check cell of the lesson, with the answer cells it grades: those since the previous check
+ * cell, or, for a check that follows another with no answer cell between (lesson 05's three step
+ * checks of one answer, a capstone's last check), the same answers as the check before it.
+ */
 export function checksOf(nb: Notebook): CheckInfo[] {
   const checks: CheckInfo[] = [];
   let answers: number[] = [];
@@ -36,7 +40,8 @@ export function checksOf(nb: Notebook): CheckInfo[] {
   nb.cells.forEach((cell, i) => {
     const g = graded.get(i);
     if (g) {
-      checks.push({ cell: i, gradeId: g.gradeId, points: g.points, answers });
+      const grades = answers.length > 0 ? answers : (checks.at(-1)?.answers ?? []);
+      checks.push({ cell: i, gradeId: g.gradeId, points: g.points, answers: grades });
       answers = [];
     } else if (isSolutionCell(cell)) answers.push(i);
   });

@@ -144,6 +144,8 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("live lessons in Chromium", ()
     }
     expect(state).toBe("done");
     expect(cells.length).toBeGreaterThan(0);
+    // The lesson's own solutions earn no score: no check ran on a learner's answer.
+    expect(await page.$eval("[data-live-score]", (el) => (el.parentElement!.hidden ? "" : el.textContent))).toBe("");
     if (name.includes("moons")) {
       // The moons: the lecture's model separates all 100 points, in the page too.
       const training = cells.find((c) => /step 99 loss/.test(c.liveText));

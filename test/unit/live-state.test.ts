@@ -121,6 +121,10 @@ describe("Score", () => {
       { cell: 3, gradeId: "a-check", points: 1, answers: [2] },
       { cell: 5, gradeId: "b-check", points: 2, answers: [4] },
     ]);
+    // A second check of the same answer (no answer cell between): it grades that answer too, so
+    // a run of the lesson's own solution does not count for it either.
+    const twice = { ...lesson, cells: [...lesson.cells, checkCell("b-again")] } as Notebook;
+    expect(checksOf(twice).at(-1)).toEqual({ cell: 6, gradeId: "b-again", points: 1, answers: [4] });
   });
 
   test("no score before a check counted; the lesson's own solutions count for nothing; a pass, then a fail, moves it", () => {
