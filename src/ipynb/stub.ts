@@ -23,3 +23,8 @@ export function stubAdvice(gradeId: string, stubCell?: string): string {
     ? `Exercise "${gradeId}" is not done yet: write your code in place of the stub in this cell, then run it again.`
     : `Exercise "${gradeId}" is not done yet: write your code in place of its stub (${stubCell}), run that cell, then run this one again.`;
 }
+
+/** Whether a line is one `stubAdvice` wrote (a report that numbers cells its own way leaves it out). */
+export function isStubAdvice(line: string): boolean {
+  return /^Exercise "[\w-]+" is not done yet: write your code in place of /.test(line.trim());
+}

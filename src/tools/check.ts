@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { isStubAdvice } from "../ipynb/stub.js";
 import { type GradedCell, formatProblem, gradedCells, isCheckCell, isSolutionCell, validate } from "../ipynb/nbgrader.js";
 import { type Notebook, NotebookError, serializeNotebook, sourceText, toSourceLines } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
@@ -74,7 +75,8 @@ export function firstLines(text: string, max = 3): string {
   let lines = body
     .split("\n")
     .map((l) => l.trimEnd())
-    .filter((l) => l.trim() !== "" && !/^\s+at\s/.test(l));
+    // The kernel's advice under a stub's error names the cell by its In[n]: the report names cells its own way.
+    .filter((l) => l.trim() !== "" && !/^\s+at\s/.test(l) && !isStubAdvice(l));
   const start = lines.findIndex((l) => /^\[?([A-Za-z_$][\w$]*)?(Error|Exception)( \[\w+\])?:/.test(l));
   if (start > 0) lines = lines.slice(start);
   if (lines[0]?.startsWith("[")) lines[0] = lines[0].slice(1);

@@ -23,6 +23,9 @@ describe("firstLines(text)", () => {
     expect(firstLines(tslab)).toBe("Error: not implemented: x");
     expect(firstLines("[CheckError: ✗ a: expected 1, got 2, off by 1 (tolerance ±1e-6)\nHint: look]")).toBe("CheckError: ✗ a: expected 1, got 2, off by 1 (tolerance ±1e-6)\nHint: look");
     expect(firstLines("1:1 - Cannot find name 'a'.\n2:1 - Cannot find name 'b'.\n3:1 - x\n4:1 - y")).toBe("1:1 - Cannot find name 'a'.\n2:1 - Cannot find name 'b'.\n3:1 - x\n…");
+    // The kernel's advice under a stub's error numbers cells by In[n]; the report numbers them its own way.
+    const stub = 'Error: not implemented: slope\nExercise "slope" is not done yet: write your code in place of its stub (Cell In[2]), run that cell, then run this one again.\n      3 |   throw new Error("not implemented: slope");';
+    expect(firstLines(stub)).toBe('Error: not implemented: slope\n      3 |   throw new Error("not implemented: slope");');
   });
 });
 
