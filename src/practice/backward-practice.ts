@@ -12,13 +12,13 @@
 // Only readFileSync, and only when a kernel shows the script: the live page bundles this module
 // too (its node:fs is a stand-in that throws), and has no node:path at all.
 import { readFileSync } from "node:fs";
-import { topologicalOrder, type Value } from "../engine.js";
+import type { Value } from "../engine.js";
 import { escapeHtml } from "../format.js";
 import { showWidget } from "../notebook/display.js";
 import { colors, dotOf, expressionOf, fixed4, recordLabel } from "../viz/dot.js";
 import { renderDot } from "../viz/graphviz.js";
 import { drawBackwardSteps } from "../viz/steps.js";
-import { opsFor, practiceExpression, type PracticeOp } from "./expression.js";
+import { gradientsOf, opsFor, practiceExpression, type PracticeOp } from "./expression.js";
 
 export interface PracticeBackwardOptions {
   /** The lesson (notebook name without .ipynb): chooses the operations and keys the solved count. */
@@ -106,14 +106,7 @@ function ruleOf(out: Value, j: number): string {
 
 /** The nodes of `root`'s graph, leaves first (the drawing's order), with answers and rules. */
 export function practiceNodes(root: Value): PracticeNode[] {
-  const order = topologicalOrder(root);
-  const index = new Map(order.map((v, i) => [v, i]));
-  // The answer, computed here rather than by root.backward(), so a learner's graph stays untouched.
-  const grads = order.map(() => 0);
-  grads[order.length - 1] = 1;
-  for (let k = order.length - 1; k >= 0; k--) {
-    order[k]!.inputs.forEach((x, j) => (grads[index.get(x)!]! += order[k]!.localGrads[j]! * grads[k]!));
-  }
+  const { order, grads } = gradientsOf(root);
   return order.map((v, i) => {
     const uses: [number, number][] = [];
     const rules: string[] = [];

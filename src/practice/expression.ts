@@ -75,8 +75,12 @@ export function practiceExpression(seed: number, options: ExpressionOptions = {}
   throw new Error(`practiceExpression: no usable expression for seed ${seed} and operations ${JSON.stringify(ops)}`);
 }
 
-/** Every grad and every value nonzero and of a size one can work with by hand. */
-function interesting(root: Value): boolean {
+/**
+ * `root`'s graph in topological order (leaves first, as the drawing lists it) and each node's
+ * d(root)/d(node), worked out here rather than by root.backward(), so the graph's own grads stay
+ * untouched (a learner's graph may be the one passed).
+ */
+export function gradientsOf(root: Value): { order: Value[]; grads: number[] } {
   const order = topologicalOrder(root);
   const index = new Map(order.map((v, i) => [v, i]));
   const grads = order.map(() => 0);
@@ -84,6 +88,12 @@ function interesting(root: Value): boolean {
   for (let k = order.length - 1; k >= 0; k--) {
     order[k]!.inputs.forEach((x, j) => (grads[index.get(x)!]! += order[k]!.localGrads[j]! * grads[k]!));
   }
+  return { order, grads };
+}
+
+/** Every grad and every value nonzero and of a size one can work with by hand. */
+function interesting(root: Value): boolean {
+  const { order, grads } = gradientsOf(root);
   const ok = (x: number) => Number.isFinite(x) && Math.abs(x) >= 0.01 && Math.abs(x) <= 200;
   return order.every((v, i) => ok(v.data) && ok(grads[i]!));
 }

@@ -7,32 +7,20 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { selfCheckHtml } from "../../src/practice/self-check";
 import { reviewBody } from "../../src/practice/review-body";
 import { CARDS } from "../../src/practice/cards";
 import { buildReviewScript } from "../../src/tools/review-bundle";
-import { pageHtml } from "../../src/tools/page";
 import { packageRoot } from "../../src/tools/files";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, standAlonePage } from "../support/browser";
 import { hasChromium } from "../support/harness";
 
 const T0 = new Date("2026-03-02T09:00:00Z");
 
 async function site(name: string, body: string, scripts: string[], extra: Record<string, string> = {}): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "practice-review-"));
-  const dist = path.join(packageRoot(), "dist", "site");
-  fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "katex", "katex.min.css"), "");
-  fs.copyFileSync(path.join(packageRoot(), "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
-  fs.copyFileSync(path.join(packageRoot(), "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
-  for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
-  for (const [f, content] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), content);
-  fs.writeFileSync(path.join(dir, name), pageHtml({ title: name, siteTitle: "micrograd-ts", body, lessons: [], scripts }));
-  return pathToFileURL(path.join(dir, name)).href;
+  return standAlonePage(fs.mkdtempSync(path.join(os.tmpdir(), "practice-review-")), name, body, scripts, extra);
 }
 
 describe.skipIf(!hasChromium())("retrieval practice in Chromium", () => {

@@ -10,17 +10,15 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { practiceBackwardHtml, practiceScript } from "../../src/practice/backward-practice";
 import { practiceExpression, opsFor } from "../../src/practice/expression";
 import { topologicalOrder } from "../../src/engine";
-import { pageHtml } from "../../src/tools/page";
 import { packageRoot } from "../../src/tools/files";
 import { buildLiveBundle } from "../../src/tools/live-bundle";
 import { serveSite } from "../../src/tools/serve";
-import { launchBrowser } from "../support/browser";
+import { launchBrowser, standAlonePage } from "../support/browser";
 import { hasChromium } from "../support/harness";
 
 const LESSON = "04-neuron-tanh";
@@ -35,17 +33,7 @@ function engineGrads(seed: number): { labels: string[]; grads: number[] } {
 }
 
 function sitePage(dir: string, body: string, scripts = ["assets/practice.js"]): string {
-  const dist = path.join(packageRoot(), "dist", "site");
-  fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
-  fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "katex", "katex.min.css"), "");
-  fs.copyFileSync(path.join(packageRoot(), "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
-  fs.copyFileSync(path.join(packageRoot(), "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
-  for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
-  const html = pageHtml({ title: "practice", siteTitle: "micrograd-ts", body: `<div class="jp-Cell">${body}</div>`, lessons: [], scripts });
-  const file = path.join(dir, `${LESSON}.html`);
-  fs.writeFileSync(file, html);
-  return pathToFileURL(file).href;
+  return standAlonePage(dir, `${LESSON}.html`, `<div class="jp-Cell">${body}</div>`, scripts);
 }
 
 async function typeGrads(page: Page, grads: (string | number)[]): Promise<void> {

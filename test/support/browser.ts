@@ -6,6 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
+import { packageRoot } from "../../src/tools/files";
+import { pageHtml } from "../../src/tools/page";
 import { CHROMIUM } from "../support/harness";
 
 export function launchBrowser(): Promise<Browser> {
@@ -381,4 +383,23 @@ function packageRootForShots(): string {
   const dir = path.resolve(__dirname, "..", "..");
   fs.mkdirSync(path.join(dir, "test-results"), { recursive: true });
   return dir;
+}
+
+/**
+ * A one-page site in `dir`, laid out as render writes one: the page `name` (pageHtml, with its
+ * Content-Security-Policy) around `body`, the site's stylesheet, favicon and page scripts from
+ * the build, and `extra` files (path → content). Returns the page's file:// URL.
+ */
+export function standAlonePage(dir: string, name: string, body: string, scripts: string[], extra: Record<string, string> = {}): string {
+  const root = packageRoot();
+  const dist = path.join(root, "dist", "site");
+  fs.mkdirSync(path.join(dir, "assets"), { recursive: true });
+  fs.mkdirSync(path.join(dir, "katex"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "katex", "katex.min.css"), "");
+  fs.copyFileSync(path.join(root, "src", "site", "site.css"), path.join(dir, "assets", "site.css"));
+  fs.copyFileSync(path.join(root, "src", "site", "favicon.svg"), path.join(dir, "assets", "favicon.svg"));
+  for (const f of ["theme.js", "enhance.js", "practice.js"]) fs.copyFileSync(path.join(dist, f), path.join(dir, "assets", f));
+  for (const [f, content] of Object.entries(extra)) fs.writeFileSync(path.join(dir, f), content);
+  fs.writeFileSync(path.join(dir, name), pageHtml({ title: name.replace(/\.html$/, ""), siteTitle: "micrograd-ts", body, lessons: [], scripts }));
+  return pathToFileURL(path.join(dir, name)).href;
 }
