@@ -11,8 +11,8 @@ import type { FromWorker, ToWorker } from "./protocol.js";
 export interface WorkerLike {
   postMessage(message: ToWorker): void;
   terminate(): void;
-  addEventListener(type: "message", listener: (e: MessageEvent<FromWorker>) => void): void;
-  addEventListener(type: "error", listener: (e: ErrorEvent) => void): void;
+  addEventListener(type: "message", listener: (e: { data: FromWorker }) => void): void;
+  addEventListener(type: "error", listener: (e: { message: string; preventDefault?(): void }) => void): void;
 }
 
 export interface CellSource {
@@ -135,10 +135,10 @@ export class KernelClient {
   private kernel(): WorkerLike {
     if (this.worker) return this.worker;
     const worker = this.createWorker();
-    worker.addEventListener("message", (e: MessageEvent<FromWorker>) => {
+    worker.addEventListener("message", (e) => {
       if (this.worker === worker) this.receive(e.data);
     });
-    worker.addEventListener("error", (e: ErrorEvent) => {
+    worker.addEventListener("error", (e) => {
       e.preventDefault?.();
       if (this.worker !== worker) return;
       const cell = this.current;

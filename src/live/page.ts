@@ -31,6 +31,7 @@ import type { Notebook } from "../ipynb/notebook.js";
 import { reassignedHelpers } from "../ipynb/submission.js";
 import { CellControls, cellNumber } from "./cell-controls.js";
 import { type Finish, KernelClient, type WorkerLike } from "./kernel-client.js";
+import { FramedWorker, frameOriginFor } from "./kernel-frame.js";
 import { NotebookState, type Role } from "./notebook-state.js";
 import { Outputs } from "./outputs.js";
 import type { CellError } from "./kernel.js";
@@ -59,6 +60,7 @@ function start(): void {
   stylesheet.rel = "stylesheet";
   stylesheet.href = new URL("live.css", here).href;
   document.head.append(stylesheet);
+  prepareKernel(); // the kernel's frame, now: its process starts while the reader reads
   const page = new LivePage(root, cells, flags.has("exercise"));
   window.addEventListener("hashchange", () => {
     const now = new Set(location.hash.replace(/^#/, "").split("&"));
@@ -66,6 +68,37 @@ function start(): void {
     else if (now.has("run-all")) page.runAll();
   });
   if (flags.has("run-all")) page.runAll();
+}
+
+/**
+ * The worker kernel: in a frame of the site's other name when there is one (kernel-frame.ts),
+ * so a cell that runs out of memory ends that frame's process and not the tab; else in this page.
+ * The first frame is made once the page has loaded (its process takes a moment to start), so the
+ * first Run does not wait for it; its worker starts with that Run. A frame that never loads
+ * (the other name blocked, say): from then on the worker is the page's own.
+ */
+let spareFrame: FramedWorker | undefined;
+let framesFail = false;
+
+function newFrame(): FramedWorker | undefined {
+  const frameOrigin = frameOriginFor(location);
+  if (frameOrigin === undefined || framesFail) return undefined;
+  const frame = new FramedWorker(document, new URL(new URL("kernel-frame.html", here).pathname, frameOrigin));
+  frame.addEventListener("error", () => {
+    if (!frame.loaded) framesFail = true;
+  });
+  return frame;
+}
+
+function prepareKernel(): void {
+  spareFrame ??= newFrame();
+}
+
+function kernelWorker(): WorkerLike {
+  const spare = spareFrame;
+  spareFrame = undefined;
+  if (spare && !spare.ended) return spare;
+  return newFrame() ?? (new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" }) as unknown as WorkerLike);
 }
 
 function storage(): Storage | undefined {
@@ -140,7 +173,7 @@ class LivePage {
       },
     });
     this.client = new KernelClient(
-      () => new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" }) as unknown as WorkerLike,
+      () => kernelWorker(),
       async (i) => {
         const source = await this.state.sourceOf(i);
         const problems = await this.typeProblems(source);
@@ -236,9 +269,10 @@ class LivePage {
   }
 
   /**
-   * The running cell, noted for this tab: a worker that runs out of memory takes the whole tab
-   * with it (Chromium gives a page no way to cap or read a worker's heap), and the reloaded page
-   * then says which cell it was.
+   * The running cell, noted for this tab: where the kernel can't have a frame of its own
+   * (kernel-frame.ts), a worker that runs out of memory takes the whole tab with it (Chromium
+   * gives a page no way to cap or read a worker's heap), and the reloaded page then says which
+   * cell it was.
    */
   private noteRunning(index: number | undefined): void {
     const key = `micrograd-ts:running:${this.notebook}`;
@@ -317,7 +351,7 @@ class LivePage {
       if (f.reason === "stopped") {
         this.outputs.note(index, "stopped", "Stopped. The kernel was restarted, so the lesson's variables are gone: run a cell to start again (the cells above it run first).");
       } else if (f.reason === "crashed") {
-        this.outputs.note(index, "crashed", `The live kernel failed: ${f.message}. It was restarted: press Restart, or run a cell to start again.`);
+        this.outputs.note(index, "crashed", `The live kernel failed: ${f.message}. The lesson's variables are gone: run a cell to start a fresh kernel (the cells above it run first).`);
       } else if (f.reason === "source") {
         this.outputs.note(index, "source", f.message ?? "The cell's code could not be loaded.");
       } else if (f.error) {

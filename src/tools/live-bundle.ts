@@ -8,6 +8,8 @@
  *   classic script, so that opening the page from file:// stays silent;
  * - worker.js and chunks/: the worker kernel (compiler, inspect) as an ES module, with the
  *   library, Graphviz and TF.js in chunks loaded when a cell first imports them;
+ * - kernel-frame.html and kernel-frame.js: the frame that starts the worker in a process of its
+ *   own, served under the site's other name (kernel-frame.ts);
  * - editor.js: CodeMirror for editing cells, loaded on the first edit or after the first output;
  * - markdown.js: marked, for the markdown a cell shows, loaded when a cell first shows some;
  * - typecheck-worker.js and typecheck-files.json: TypeScript's compiler and the declarations it
@@ -69,6 +71,13 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
       input: path.join(live, "page.ts"),
       output: { file: path.join(tmp, "live.js"), format: "iife", minify: true },
     });
+    // The kernel's frame: a page with one classic script, which starts worker.js (kernel-frame.ts).
+    await build({
+      ...common,
+      input: path.join(live, "frame.ts"),
+      output: { file: path.join(tmp, "kernel-frame.js"), format: "iife", minify: true },
+    });
+    fs.writeFileSync(path.join(tmp, "kernel-frame.html"), KERNEL_FRAME_HTML);
     // The type checker (TypeScript's compiler), loaded by live.js after the first output, and the
     // declarations it reads (TypeScript's ES2022 lib, the library's and TF.js's types).
     await build({
@@ -100,6 +109,19 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
   }
   return listFiles(target);
 }
+
+/** The kernel's frame: no content, and a policy that lets it run its own scripts and worker only. */
+export const KERNEL_FRAME_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; worker-src 'self'">
+<title>micrograd-ts: the live kernel</title>
+<script src="kernel-frame.js"></script>
+</head>
+<body></body>
+</html>
+`;
 
 /**
  * What the type checker of the live page reads (typecheck.ts), as one JSON file: TypeScript's

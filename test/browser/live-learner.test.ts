@@ -5,6 +5,7 @@
  *   over the page;
  * - a cell printing 200,000 lines: head and tail shown, the rest counted and downloadable; an
  *   endless printing loop can still be stopped;
+ * - a cell that runs out of memory: its kernel's frame ends, the tab does not (kernel-frame.ts);
  * - ids in SVG output are unique per page (lesson 08's decision boundary and its clip-path);
  * - the toolbar never covers the search results;
  * - Shift-Enter runs and scrolls the next cell into view, Ctrl-Enter runs and stays;
@@ -137,6 +138,52 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     expect((await outputOf(page, 29)).text).toContain("Stopped");
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  test("a cell that allocates until it runs out of memory ends with an error; the tab, Restart, the edit and the next run stay", async () => {
+    // A small heap, so that the cell runs out in seconds rather than after gigabytes.
+    const small = await launchBrowser(["--js-flags=--max-old-space-size=256"]);
+    try {
+      const context = await small.newContext({ viewport: { width: 1100, height: 900 } });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (e) => problems.push(e.message));
+      await page.goto(`${server.url}${lesson}.html`);
+      const first = await runAndWait(page, 2);
+      expect(first.status).toBe("ok");
+      const hoard = "const hoard: number[][] = [];\nfor (;;) hoard.push(new Array(1e6).fill(hoard.length));";
+      await page.waitForSelector(`[data-cell="29"] .cm-content`); // the editors come after the first output
+      await replaceCode(page, 29, hoard);
+      // Playwright counts the end of any frame's process as the page's ("Page crashed") and acts
+      // on the page no more; the page lives on, so from here on it is driven through DevTools.
+      const cdp = await context.newCDPSession(page);
+      const inPage = async <T>(expression: string): Promise<T> => (await cdp.send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true })).result.value as T;
+      const until = async (expression: string, seconds: number) => {
+        for (const end = Date.now() + seconds * 1000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+          if (await inPage<boolean>(expression)) return;
+        }
+        throw new Error(`not within ${seconds} s: ${expression}`);
+      };
+      await inPage(`document.querySelector('.jp-CodeCell[data-cell="29"] [data-live-run]').click()`);
+      await until(`document.querySelector('[data-live-output][data-cell="29"]')?.dataset.liveStatus === "error"`, 120);
+      const said = await inPage<string>(`document.querySelector('[data-live-output][data-cell="29"]').innerText`);
+      expect(said).toContain("The live kernel failed: its process ended, most likely because the cell used more memory than the browser allows.");
+      expect(await inPage<string>("document.documentElement.dataset.live")).toBe("failed");
+      // The tab is alive: the toolbar's Restart is there and works, the edit is kept, and the next run starts a fresh kernel.
+      expect(await inPage<boolean>(`(() => { const b = document.querySelector("[data-live-restart]"); return !!b && b.getClientRects().length > 0; })()`)).toBe(true);
+      expect(await inPage<string>(`document.querySelector('[data-cell="29"] .cm-content').innerText`)).toContain("hoard.push");
+      await inPage(`document.querySelector("[data-live-restart]").click()`);
+      await inPage(`document.querySelector('.jp-CodeCell[data-cell="2"] [data-live-run]').click()`);
+      await until(`document.documentElement.dataset.live === "done"`, 60);
+      const again = await inPage<string>(`document.querySelector('[data-live-output][data-cell="2"]').innerText`);
+      const value = (text: string) => text.replace(/^Out\[\d+\]:/, "Out:"); // the count goes on, as the page counts every run
+      expect(value(again)).toBe(value(first.text));
+      expect(value(again)).toBe("Out:\n20");
+      expect(problems).toEqual([]);
+      await context.close();
+    } finally {
+      await small.close();
+    }
   });
 
   test("after Stop, Run on a later cell says the stopped cell would run again and offers to run just this cell", async () => {

@@ -10,10 +10,10 @@ import { packageRoot } from "../../src/tools/files";
 import { pageHtml } from "../../src/tools/page";
 import { CHROMIUM } from "../support/harness";
 
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", ...extraArgs],
   });
 }
 
