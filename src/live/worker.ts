@@ -11,6 +11,7 @@ import { CHECK_HELPERS } from "../ipynb/submission.js";
 import { Kernel, type ModuleLoaders, type StreamName } from "./kernel.js";
 import { OutputCap } from "./output-cap.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { warmUp } from "./warm-up.js";
 
 // Taken before any cell runs: a cell that patches postMessage, MessageEvent's data or the event's
 // propagation cannot forge a check's result nor read the nonce of the check cell after it.
@@ -66,12 +67,16 @@ self.addEventListener("unhandledrejection", (e) => {
 });
 
 let queue = Promise.resolve();
+/** Cells received and not done yet (the warm-up waits while there are any). */
+let pending = 0;
 self.addEventListener("message", (e: MessageEvent<ToWorker>) => {
   apply(stopImmediatePropagation, e, []); // no listener a cell adds sees a request
   const { cell, source, check, nonce } = apply(dataOf, e, []) as ToWorker;
+  pending++;
   queue = queue.then(async () => {
     const result = await kernel.run(cell, source, check ? { bind: { module: "micrograd-ts", names: CHECK_HELPERS } } : {});
     finish(cell);
+    pending--;
     post({ type: "done", cell, ...result, ...(nonce === undefined ? {} : { nonce }) });
   });
 });
@@ -102,6 +107,7 @@ function modules(): ModuleLoaders {
     "micrograd-ts": async () => {
       const library = await import("./library.js");
       library.useDisplayBackend(backend());
+      warmUp(library, { busy: () => pending > 0 }); // the first training steps at full speed (warm-up.ts)
       return library;
     },
     "@tensorflow/tfjs-core": () => import("@tensorflow/tfjs-core"),
