@@ -6,9 +6,9 @@
  *   how long until the cell's output shows, and how much JavaScript (gzipped) was fetched by then;
  * - training: lesson 07's 100 training steps (its training cell, run after the cells above it),
  *   how long they take and the longest task on the page's main thread meanwhile;
- * - printing: a cell printing 200,000 lines (typed into lesson 01's last cell), how long until it
- *   is done and the longest main-thread task meanwhile (the output is capped and batched, so
- *   the page stays responsive).
+ * - printing: a cell printing 200,000 lines (typed into lesson 01's last cell, run after the cells
+ *   above it), how long until it is done and the longest main-thread task meanwhile (the output
+ *   is capped and batched, so the page stays responsive).
  *
  * Targets: ≤ 2 MB of JavaScript gzipped before the first output, first output ≤ 1 s after Run,
  * the moons' training ≤ 3 s, no main-thread task over 200 ms while training, none over 100 ms
@@ -117,6 +117,10 @@ export async function benchLive(options: BenchLiveOptions = {}): Promise<BenchLi
       await p3.keyboard.press("Control+A");
       await p3.keyboard.press("Delete");
       await p3.keyboard.insertText(PRINTING_CELL);
+      // The cells above it first (their charts take the main thread a while), then the printing alone.
+      const above = await p3.$$eval(".jp-CodeCell[data-cell]", (els, l) => els.map((e) => Number((e as HTMLElement).dataset.cell)).filter((c) => c < l).pop(), Number(last));
+      await p3.click(`.jp-CodeCell[data-cell="${above}"] [data-live-run]`);
+      await p3.waitForFunction(() => document.documentElement.dataset.live === "done", null, { timeout: 120_000 });
       await p3.evaluate(() => ((window as unknown as { __longest: number }).__longest = 0));
       const t0 = performance.now();
       await p3.click(`.jp-CodeCell[data-cell="${last}"] [data-live-run]`);
