@@ -256,6 +256,7 @@ class LivePage {
     if (!this.client.busy) return;
     this.ranOk.clear();
     this.client.stop();
+    this.count = 0; // a fresh kernel counts from 1 again, as Jupyter's does after a restart
     this.root.dataset.live = "failed";
     this.toolbar.say("Stopped: the kernel was restarted.");
   }
@@ -263,6 +264,7 @@ class LivePage {
   restart(): void {
     this.ranOk.clear();
     this.client.restart();
+    this.count = 0;
     for (const i of this.cells.keys()) this.controls.setState(i, undefined);
     delete this.root.dataset.live;
     this.toolbar.say("Restarted: a fresh kernel starts with the next run.");
@@ -361,6 +363,7 @@ class LivePage {
     this.outputs.finish(index, f.status);
     this.controls.setState(index, f.status);
     this.controls.prompt(index, ++this.count);
+    if (f.status === "error" && f.reason === "crashed") this.count = 0; // the next run starts a fresh kernel
     if (this.state.role(index) === "check") void this.recordCheck(index, f.status === "ok");
   }
 
