@@ -37,8 +37,15 @@ export interface FramedWorkerOptions {
   pingMs?: number;
   /** No answer this long after a question: the frame's process is gone (default 8000 ms). */
   silenceMs?: number;
-  /** The frame must say it is ready within this time (default 30,000 ms). */
+  /** The frame must say it is ready within this time (default 30,000 ms), or this long after its `load` event (default 2000 ms). */
   loadMs?: number;
+  afterLoadMs?: number;
+  /**
+   * A worker to use instead when the frame never gets ready (the other name blocked, the page
+   * itself in a frame of another site…): what was sent is replayed to it, and nothing is lost.
+   * Without one, that is an error like any other.
+   */
+  fallback?: () => WorkerLike;
 }
 
 type MessageListener = (e: { data: FromWorker }) => void;
@@ -49,17 +56,23 @@ export class FramedWorker implements WorkerLike {
   private readonly origin: string;
   private ready = false;
   private endedFlag = false;
+  /** The fallback worker, once the frame failed to load. */
+  private inner: WorkerLike | undefined;
   private readonly waiting: ToWorker[] = [];
   private readonly listeners = { message: [] as MessageListener[], error: [] as ErrorListener[] };
   private readonly timer: ReturnType<typeof setInterval>;
   /** When the oldest question the frame has not answered yet was asked (undefined: none). */
   private unanswered: number | undefined;
-  private readonly created = Date.now();
+  private lastTick = performance.now();
+  private readonly created = performance.now();
+  private loadedAt: number | undefined;
   private readonly onMessage = (e: MessageEvent<FromFrame>) => this.receive(e);
+  private readonly fallback: (() => WorkerLike) | undefined;
 
   /** `url`: the frame's page (kernel-frame.html) on the other origin. */
   constructor(doc: Document, url: URL, options: FramedWorkerOptions = {}) {
-    const { pingMs = 1000, silenceMs = 8000, loadMs = 30_000 } = options;
+    const { pingMs = 1000, silenceMs = 8000, loadMs = 30_000, afterLoadMs = 2000 } = options;
+    this.fallback = options.fallback;
     this.origin = url.origin;
     const win = doc.defaultView!;
     win.addEventListener("message", this.onMessage);
@@ -68,17 +81,24 @@ export class FramedWorker implements WorkerLike {
     frame.title = "The live kernel (runs the cells; shows nothing)";
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
+    // An error page (a blocked or refused frame) loads too, but never says it is ready.
+    frame.addEventListener("load", () => (this.loadedAt ??= performance.now()));
     url.searchParams.set("parent", win.location.origin);
     frame.src = url.href;
     doc.body.append(frame);
     this.frame = frame;
     this.timer = setInterval(() => {
-      const now = Date.now();
+      const now = performance.now();
+      // A tick that comes late (the machine slept, the tab was frozen, a debugger paused it) may
+      // come before the answer waiting in the queue: ask again rather than judge.
+      const late = now - this.lastTick > 2 * pingMs;
+      this.lastTick = now;
       if (!this.ready) {
-        if (now - this.created > loadMs) this.fail(`its frame (${url.origin}) did not load`);
+        const loadedLong = this.loadedAt !== undefined && now - this.loadedAt > afterLoadMs;
+        if (!late && (loadedLong || now - this.created > loadMs)) this.failToLoad(`its frame (${url.origin}) did not load`);
         return;
       }
-      if (this.unanswered === undefined) {
+      if (this.unanswered === undefined || late) {
         this.unanswered = now;
         this.send({ frame: "ping" });
       } else if (now - this.unanswered > silenceMs) {
@@ -87,7 +107,7 @@ export class FramedWorker implements WorkerLike {
     }, pingMs);
   }
 
-  /** Whether the frame said it was ready (a frame that never loads: use a worker in the page). */
+  /** Whether the frame said it was ready. */
   get loaded(): boolean {
     return this.ready;
   }
@@ -98,17 +118,15 @@ export class FramedWorker implements WorkerLike {
   }
 
   postMessage(message: ToWorker): void {
-    if (this.endedFlag) return;
-    if (this.ready) this.send({ kernel: message });
+    if (this.inner) this.inner.postMessage(message);
+    else if (this.endedFlag) return;
+    else if (this.ready) this.send({ kernel: message });
     else this.waiting.push(message);
   }
 
   terminate(): void {
-    if (this.endedFlag) return;
-    this.endedFlag = true;
-    clearInterval(this.timer);
-    this.frame.ownerDocument.defaultView?.removeEventListener("message", this.onMessage);
-    this.frame.remove(); // the frame's document goes, and its worker with it
+    this.inner?.terminate();
+    this.endFrame();
   }
 
   addEventListener(type: "message", listener: MessageListener): void;
@@ -116,6 +134,14 @@ export class FramedWorker implements WorkerLike {
   addEventListener(type: "message" | "error", listener: MessageListener | ErrorListener): void {
     if (type === "message") this.listeners.message.push(listener as MessageListener);
     else this.listeners.error.push(listener as ErrorListener);
+  }
+
+  private endFrame(): void {
+    if (this.endedFlag) return;
+    this.endedFlag = true;
+    clearInterval(this.timer);
+    this.frame.ownerDocument.defaultView?.removeEventListener("message", this.onMessage);
+    this.frame.remove(); // the frame's document goes, and its worker with it
   }
 
   private send(message: ToFrame): void {
@@ -137,10 +163,25 @@ export class FramedWorker implements WorkerLike {
     }
   }
 
+  /** The frame never got ready: the fallback worker takes over, with everything sent so far. */
+  private failToLoad(message: string): void {
+    if (!this.fallback) return this.fail(message);
+    this.endFrame();
+    const inner = this.fallback();
+    inner.addEventListener("message", (e) => {
+      for (const l of this.listeners.message) l(e);
+    });
+    inner.addEventListener("error", (e) => {
+      for (const l of this.listeners.error) l(e);
+    });
+    this.inner = inner;
+    for (const w of this.waiting.splice(0)) inner.postMessage(w);
+  }
+
   private fail(message: string): void {
     if (this.endedFlag) return;
     const listeners = [...this.listeners.error];
-    this.terminate();
+    this.endFrame();
     for (const l of listeners) l({ message });
   }
 }

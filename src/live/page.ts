@@ -80,25 +80,29 @@ function start(): void {
 let spareFrame: FramedWorker | undefined;
 let framesFail = false;
 
+function pageWorker(): WorkerLike {
+  return new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" }) as unknown as WorkerLike;
+}
+
 function newFrame(): FramedWorker | undefined {
   const frameOrigin = frameOriginFor(location);
   if (frameOrigin === undefined || framesFail) return undefined;
-  const frame = new FramedWorker(document, new URL(new URL("kernel-frame.html", here).pathname, frameOrigin));
-  frame.addEventListener("error", () => {
-    if (!frame.loaded) framesFail = true;
+  return new FramedWorker(document, new URL(new URL("kernel-frame.html", here).pathname, frameOrigin), {
+    fallback: () => {
+      framesFail = true; // one frame that could not load is enough to know
+      return pageWorker();
+    },
   });
-  return frame;
 }
 
 function prepareKernel(): void {
-  spareFrame ??= newFrame();
+  if (!spareFrame || spareFrame.ended) spareFrame = newFrame();
 }
 
 function kernelWorker(): WorkerLike {
   const spare = spareFrame;
   spareFrame = undefined;
-  if (spare && !spare.ended) return spare;
-  return newFrame() ?? (new Worker(new URL("worker.js", here), { type: "module", name: "micrograd-ts kernel" }) as unknown as WorkerLike);
+  return (spare && !spare.ended ? spare : newFrame()) ?? pageWorker();
 }
 
 function storage(): Storage | undefined {
@@ -257,6 +261,7 @@ class LivePage {
     this.ranOk.clear();
     this.client.stop();
     this.count = 0; // a fresh kernel counts from 1 again, as Jupyter's does after a restart
+    prepareKernel();
     this.root.dataset.live = "failed";
     this.toolbar.say("Stopped: the kernel was restarted.");
   }
@@ -265,6 +270,7 @@ class LivePage {
     this.ranOk.clear();
     this.client.restart();
     this.count = 0;
+    prepareKernel();
     for (const i of this.cells.keys()) this.controls.setState(i, undefined);
     delete this.root.dataset.live;
     this.toolbar.say("Restarted: a fresh kernel starts with the next run.");
@@ -363,7 +369,10 @@ class LivePage {
     this.outputs.finish(index, f.status);
     this.controls.setState(index, f.status);
     this.controls.prompt(index, ++this.count);
-    if (f.status === "error" && f.reason === "crashed") this.count = 0; // the next run starts a fresh kernel
+    if (f.status === "error" && f.reason === "crashed") {
+      this.count = 0; // the next run starts a fresh kernel
+      prepareKernel();
+    }
     if (this.state.role(index) === "check") void this.recordCheck(index, f.status === "ok");
   }
 

@@ -8,7 +8,8 @@
  *
  * Nothing a lesson sees changes: the network, its data and its random generator are the warm-up's
  * own, every step ends with backward() (so the engine's creation log is empty again), and nothing
- * is printed. If anything throws (a cell patched the library's classes, say), the warm-up stops.
+ * is printed. It runs the library's own code only: once a cell has replaced a method it uses (the
+ * lessons patch Value's operations), or if anything throws, the warm-up stops.
  */
 type Library = typeof import("../index.js");
 
@@ -17,12 +18,21 @@ export interface WarmUpOptions {
   steps?: number;
   /** Whether a cell is running now: the warm-up waits while one is. */
   busy: () => boolean;
-  /** Called after the last step (tests). */
+  /** Called after each step, and after the last (tests). */
+  onStep?: (step: number) => void;
   done?: () => void;
 }
 
+/** The methods (and accessors) of these classes the warm-up calls, as they are now. */
+function methodsOf(lib: Library): unknown[] {
+  const protos = [lib.Value.prototype, lib.MLP.prototype, lib.Layer.prototype, lib.Neuron.prototype, lib.Module.prototype];
+  return protos.flatMap((proto) => Object.values(Object.getOwnPropertyDescriptors(proto)).flatMap((d) => [d.value, d.get, d.set]));
+}
+
 export function warmUp(lib: Library, options: WarmUpOptions): void {
-  const { steps = 24, busy, done } = options;
+  const { steps = 24, busy, onStep, done } = options;
+  const methods = methodsOf(lib);
+  const patched = () => methodsOf(lib).some((m, i) => m !== methods[i]);
   // The shapes the lessons train: 2 inputs, two hidden layers of 16, one output; 100 points.
   const points = Array.from({ length: 100 }, (_, i) => [Math.cos(i * 0.7) * (1 + (i % 3) / 3), Math.sin(i * 1.3)]);
   const labels = points.map(([x0, x1]) => (x0! * x1! > 0 ? 1 : -1));
@@ -37,6 +47,7 @@ export function warmUp(lib: Library, options: WarmUpOptions): void {
       setTimeout(next, 50);
       return;
     }
+    if (patched()) return; // a learner's code now: not ours to run
     try {
       const net = nets[step % nets.length]!;
       // A max-margin loss (as lesson 8) for one net, squared error (as lesson 7) for the other.
@@ -54,6 +65,7 @@ export function warmUp(lib: Library, options: WarmUpOptions): void {
       return; // the library is not what it was: no more warming up
     }
     step++;
+    onStep?.(step);
     setTimeout(next, 0);
   };
   setTimeout(next, 0);

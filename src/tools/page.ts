@@ -12,7 +12,7 @@ import type { Lesson, LessonFacts, Nav } from "./site.js";
 
 /** No inline scripts, handlers or plugins: a learner's notebook rendered by a teacher runs nothing. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; worker-src 'self'; frame-src 'self' http://127.0.0.1:* http://localhost:*; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; worker-src 'self'; frame-src 'self' http://127.0.0.1:*/live/kernel-frame.html http://localhost:*/live/kernel-frame.html; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'";
 
 /** A heading inside the lesson, as the sidebar lists it. */
 export interface Section {

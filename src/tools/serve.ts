@@ -84,7 +84,7 @@ function respond(dir: string, req: http.IncomingMessage, res: http.ServerRespons
       "Cache-Control": "no-cache",
       "X-Content-Type-Options": "nosniff",
       // The kernel's frame (live/kernel-frame.html) may be embedded by the site's own pages only.
-      ...(path.basename(file) === "kernel-frame.html" ? { "Content-Security-Policy": "frame-ancestors http://127.0.0.1:* http://localhost:*" } : {}),
+      ...(path.basename(file) === "kernel-frame.html" ? { "Content-Security-Policy": `frame-ancestors http://127.0.0.1:${req.socket.localPort} http://localhost:${req.socket.localPort}` } : {}),
     });
     if (req.method === "HEAD") return void res.end();
     fs.createReadStream(file).pipe(res);

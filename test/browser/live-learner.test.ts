@@ -6,6 +6,7 @@
  * - a cell printing 200,000 lines: head and tail shown, the rest counted and downloadable; an
  *   endless printing loop can still be stopped;
  * - a cell that runs out of memory: its kernel's frame ends, the tab does not (kernel-frame.ts);
+ *   a frame that can't load leaves the cells to the page's own worker;
  * - ids in SVG output are unique per page (lesson 08's decision boundary and its clip-path);
  * - the toolbar never covers the search results;
  * - Shift-Enter runs and scrolls the next cell into view, Ctrl-Enter runs and stays;
@@ -183,6 +184,17 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     } finally {
       await small.close();
     }
+  });
+
+  test("when the kernel's frame can't load (its other name blocked), the page's own worker runs the cells", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.route(/^http:\/\/localhost:\d+\//, (route) => route.abort());
+    const { page, problems } = await open("", context);
+    const out = await runAndWait(page, 2);
+    expect(out).toMatchObject({ status: "ok", text: "Out[1]:\n20" });
+    expect(await page.$$eval("iframe.live-kernel-frame", (els) => els.length)).toBe(0); // given up, and gone
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   test("after Stop, Run on a later cell says the stopped cell would run again and offers to run just this cell", async () => {

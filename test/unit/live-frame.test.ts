@@ -8,6 +8,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { KernelClient, type Finish } from "../../src/live/kernel-client";
 import { FramedWorker, frameOriginFor } from "../../src/live/kernel-frame";
+import { startFrame, type FrameWindow } from "../../src/live/frame";
 
 const PAGE = "http://127.0.0.1:8000";
 const FRAME = "http://localhost:8000";
@@ -22,12 +23,14 @@ function fakePage() {
     addEventListener: (_: string, l: (e: any) => void) => listeners.add(l),
     removeEventListener: (_: string, l: (e: any) => void) => listeners.delete(l),
   };
-  const frame: any = { setAttribute() {}, remove: () => (frame.removed = true), contentWindow, ownerDocument: { defaultView: win } };
+  const onLoad: (() => void)[] = [];
+  const frame: any = { setAttribute() {}, addEventListener: (_: string, l: () => void) => onLoad.push(l), remove: () => (frame.removed = true), contentWindow, ownerDocument: { defaultView: win } };
   const doc = { defaultView: win, createElement: () => frame, body: { append: () => (frame.appended = true) } } as unknown as Document;
   const fromFrame = (data: unknown, origin = FRAME, source: unknown = contentWindow) => {
     for (const l of [...listeners]) l({ data, origin, source });
   };
-  return { doc, frame, posted, fromFrame, listeners };
+  const loaded = () => onLoad.forEach((l) => l());
+  return { doc, frame, posted, fromFrame, listeners, loaded };
 }
 
 describe("frameOriginFor", () => {
@@ -41,7 +44,7 @@ describe("frameOriginFor", () => {
 });
 
 describe("FramedWorker", () => {
-  beforeEach(() => vi.useFakeTimers());
+  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date", "performance"] }));
   afterEach(() => vi.useRealTimers());
 
   test("the frame is told who its parent is; runs wait until it is ready, then go in order to its origin only", () => {
@@ -106,6 +109,36 @@ describe("FramedWorker", () => {
     expect(errors).toEqual([`its frame (${FRAME}) did not load`]);
   });
 
+  test("a frame that loads but never gets ready (a blocked page): the fallback worker gets what was sent, and its answers come through", () => {
+    const { doc, frame, loaded } = fakePage();
+    const inner = { sent: [] as unknown[], listeners: {} as Record<string, (e: any) => void>, terminated: false };
+    const w = new FramedWorker(doc, new URL(`${FRAME}/live/kernel-frame.html`), {
+      fallback: () => ({
+        postMessage: (m) => inner.sent.push(m),
+        terminate: () => (inner.terminated = true),
+        addEventListener: (type: string, l: (e: any) => void) => (inner.listeners[type] = l),
+      }),
+    });
+    const got: unknown[] = [];
+    const errors: string[] = [];
+    w.addEventListener("message", (e) => got.push(e.data));
+    w.addEventListener("error", (e) => errors.push(e.message));
+    w.postMessage({ type: "run", cell: 1, source: "1" });
+    loaded();
+    vi.advanceTimersByTime(1000);
+    expect(inner.sent).toEqual([]); // still the frame's time
+    vi.advanceTimersByTime(2000);
+    expect(frame.removed).toBe(true);
+    expect(inner.sent).toEqual([{ type: "run", cell: 1, source: "1" }]);
+    w.postMessage({ type: "run", cell: 3, source: "3" });
+    expect(inner.sent.length).toBe(2);
+    inner.listeners.message!({ data: { type: "done", cell: 1, status: "ok" } });
+    expect(got).toEqual([{ type: "done", cell: 1, status: "ok" }]);
+    expect(errors).toEqual([]);
+    w.terminate();
+    expect(inner.terminated).toBe(true);
+  });
+
   test("with the kernel client: the running cell ends as crashed, the next run gets a new frame", async () => {
     const pages: ReturnType<typeof fakePage>[] = [];
     const log: string[] = [];
@@ -136,5 +169,62 @@ describe("FramedWorker", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(pages.length).toBe(2);
     expect(pages[1]!.posted.map((p) => p.message)).toEqual([{ kernel: { type: "run", cell: 1, source: "cell 1" } }]);
+  });
+});
+
+describe("startFrame (inside the frame)", () => {
+  function fakeFrame(href: string, parentIsSelf = false) {
+    const url = new URL(href);
+    const told: { message: any; origin: string }[] = [];
+    let listener: ((e: any) => void) | undefined;
+    const parent = { postMessage: (message: any, origin: string) => told.push({ message, origin }) };
+    const win: FrameWindow = {
+      parent,
+      location: { protocol: url.protocol, hostname: url.hostname, port: url.port, search: url.search },
+      addEventListener: (_: string, l: (e: any) => void) => (listener = l),
+    };
+    if (parentIsSelf) (win as { parent: unknown }).parent = win;
+    const workers: { sent: unknown[]; emit: (data: unknown) => void }[] = [];
+    const make = () => {
+      let onMessage: (e: { data: unknown }) => void = () => {};
+      const w = { sent: [] as unknown[], emit: (data: unknown) => onMessage({ data }) };
+      workers.push(w);
+      return {
+        postMessage: (m: unknown) => w.sent.push(m),
+        addEventListener: (type: string, l: any) => {
+          if (type === "message") onMessage = l;
+        },
+      };
+    };
+    const started = startFrame(win, make);
+    const send = (data: unknown, origin = PAGE, source: unknown = parent) => listener?.({ data, origin, source });
+    return { started, told, workers, send };
+  }
+
+  test("embedded by the page of its other name: ready, then runs go to one worker started on the first, its messages back to that origin only", () => {
+    const f = fakeFrame(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`);
+    expect(f.started).toBe(true);
+    expect(f.told).toEqual([{ message: { frame: "ready" }, origin: PAGE }]);
+    expect(f.workers.length).toBe(0); // no kernel before the first run
+    f.send({ frame: "ping" });
+    expect(f.told.at(-1)).toEqual({ message: { frame: "pong" }, origin: PAGE });
+    f.send({ kernel: { type: "run", cell: 1, source: "1" } });
+    f.send({ kernel: { type: "run", cell: 3, source: "3" } });
+    expect(f.workers.length).toBe(1);
+    expect(f.workers[0]!.sent).toEqual([{ type: "run", cell: 1, source: "1" }, { type: "run", cell: 3, source: "3" }]);
+    f.workers[0]!.emit({ type: "done", cell: 1, status: "ok" });
+    expect(f.told.at(-1)).toEqual({ message: { worker: { type: "done", cell: 1, status: "ok" } }, origin: PAGE });
+  });
+
+  test("another origin or window gets nothing and runs nothing; a frame told another parent, or not framed, does not start", () => {
+    const f = fakeFrame(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`);
+    f.send({ kernel: { type: "run", cell: 1, source: "evil()" } }, "http://evil.example");
+    f.send({ kernel: { type: "run", cell: 1, source: "evil()" } }, PAGE, {});
+    f.send({ frame: "ping" }, "http://evil.example");
+    expect(f.workers.length).toBe(0);
+    expect(f.told).toEqual([{ message: { frame: "ready" }, origin: PAGE }]);
+    expect(fakeFrame(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent("http://evil.example")}`).started).toBe(false);
+    expect(fakeFrame(`http://course.example.org/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`).started).toBe(false);
+    expect(fakeFrame(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`, true).started).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The worker's warm-up (src/live/warm-up.ts), on the library itself (unit tier): it takes its
  * steps one task at a time and waits while a cell runs; it leaves nothing a lesson sees changed
- * (the default random generator, the engine's creation log, a graph built before it); it stops
- * quietly if the library was tampered with.
+ * (the default random generator, the engine's creation log, a graph built before it); once a cell
+ * patched the library's classes it runs none of that code.
  */
 import { describe, expect, test } from "vitest";
 import * as lib from "../../src/index.js";
@@ -34,36 +34,50 @@ describe("warmUp", () => {
     expect([a.grad, b.grad, c.grad, f.grad]).toEqual([6, -4, -2, 4]);
   });
 
-  test("none while a cell runs; then every step, one per task", async () => {
+  test("none while a cell runs; then one step per task, other tasks running between them", async () => {
     let busy = true;
     let finished = false;
     let ticks = 0;
-    const done = new Promise<void>((resolve) => warmUp(lib, { busy: () => busy, steps: 2, done: () => resolve() })).then(() => (finished = true));
+    const ticksAtStep: number[] = [];
+    const done = new Promise<void>((resolve) => warmUp(lib, { busy: () => busy, steps: 3, onStep: () => ticksAtStep.push(ticks), done: () => resolve() })).then(() => (finished = true));
     await new Promise((r) => setTimeout(r, 200));
     expect(finished).toBe(false);
+    expect(ticksAtStep).toEqual([]);
     const spy = setInterval(() => ticks++, 0);
     busy = false;
     await done;
     clearInterval(spy);
-    expect(ticks).toBeGreaterThan(0); // other tasks had their turn between the steps
+    expect(ticksAtStep.length).toBe(3);
+    expect(ticksAtStep[1]).toBeGreaterThan(ticksAtStep[0]!); // a task of another ran between steps 1 and 2
+    expect(ticksAtStep[2]).toBeGreaterThan(ticksAtStep[1]!);
   });
 
-  test("a library whose Value was patched to throw: it stops, and nothing escapes", async () => {
-    const add = lib.Value.prototype.add;
+  test("a cell patches Value (as lessons 6 and 9 do) after it started: it runs none of that code, and stops", async () => {
+    let steps = 0;
     let calls = 0;
-    lib.Value.prototype.add = function () {
-      calls++;
-      throw new Error("patched by a cell");
-    };
+    const mul = lib.Value.prototype.mul;
+    const stepped = new Promise<void>((resolve) =>
+      warmUp(lib, {
+        busy: () => false,
+        steps: 5,
+        onStep: (n) => {
+          steps = n;
+          if (n === 1) {
+            lib.Value.prototype.mul = function (this: lib.Value, other: lib.Operand) {
+              calls++;
+              return mul.call(this, other);
+            };
+            setTimeout(resolve, 300);
+          }
+        },
+      }),
+    );
     try {
-      let finished = false;
-      warmUp(lib, { busy: () => false, steps: 3, done: () => (finished = true) });
-      for (let i = 0; i < 100 && calls === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 100));
-      expect(calls).toBe(1);
-      expect(finished).toBe(false);
+      await stepped;
+      expect(steps).toBe(1);
+      expect(calls).toBe(0);
     } finally {
-      lib.Value.prototype.add = add;
+      lib.Value.prototype.mul = mul;
     }
   });
 });
