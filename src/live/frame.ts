@@ -50,6 +50,7 @@ export function startFrame(win: FrameWindow, makeWorker: () => FrameWorker): boo
     if (m === null || typeof m !== "object") return;
     if ("kernel" in m) kernel()?.postMessage(m.kernel);
     else if (m.frame === "ping") tell({ frame: "pong" });
+    else if (m.frame === "start") kernel();
   });
   tell({ frame: "ready" });
   return true;

@@ -112,6 +112,7 @@ export class KernelClient {
       return;
     }
     this.current = next;
+    const kernel = this.kernel(); // starting now, while the cell's source is fetched and type-checked
     let source: CellSource;
     try {
       source = await this.sourceOf(next);
@@ -129,7 +130,8 @@ export class KernelClient {
     this.events.started(next, source.source);
     // A check cell's result counts only with this nonce, which no cell's code sees (worker.ts).
     this.nonce = source.check ? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("") : undefined;
-    this.kernel().postMessage({ type: "run", cell: next, source: source.source, ...(source.check ? { check: true, nonce: this.nonce } : {}) });
+    if (this.worker !== kernel) return; // restarted meanwhile
+    kernel.postMessage({ type: "run", cell: next, source: source.source, ...(source.check ? { check: true, nonce: this.nonce } : {}) });
   }
 
   private kernel(): WorkerLike {

@@ -16,7 +16,7 @@ import type { WorkerLike } from "./kernel-client.js";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 /** What passes between the page and the frame: the worker's messages, and the frame's own. */
-export type ToFrame = { kernel: ToWorker } | { frame: "ping" };
+export type ToFrame = { kernel: ToWorker } | { frame: "ping" | "start" };
 export type FromFrame = { worker: FromWorker } | { frame: "ready" | "pong" } | { frame: "error"; message: string };
 
 /** The loopback names that are different sites for a browser, each with its other name. */
@@ -68,6 +68,7 @@ export class FramedWorker implements WorkerLike {
   private loadedAt: number | undefined;
   private readonly onMessage = (e: MessageEvent<FromFrame>) => this.receive(e);
   private readonly fallback: (() => WorkerLike) | undefined;
+  private started = false;
 
   /** `url`: the frame's page (kernel-frame.html) on the other origin. */
   constructor(doc: Document, url: URL, options: FramedWorkerOptions = {}) {
@@ -105,6 +106,13 @@ export class FramedWorker implements WorkerLike {
         this.fail("its process ended, most likely because the cell used more memory than the browser allows");
       }
     }, pingMs);
+  }
+
+  /** The kernel is needed now: the frame starts its worker (it would with the first run). */
+  start(): void {
+    if (this.inner || this.endedFlag) return;
+    this.started = true;
+    if (this.ready) this.send({ frame: "start" });
   }
 
   /** Whether the frame said it was ready. */
@@ -157,6 +165,7 @@ export class FramedWorker implements WorkerLike {
       for (const l of this.listeners.message) l({ data: m.worker });
     } else if (m.frame === "ready") {
       this.ready = true;
+      if (this.started) this.send({ frame: "start" });
       for (const w of this.waiting.splice(0)) this.send({ kernel: w });
     } else if (m.frame === "error") {
       this.fail(m.message);

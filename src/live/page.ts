@@ -102,7 +102,10 @@ function prepareKernel(): void {
 function kernelWorker(): WorkerLike {
   const spare = spareFrame;
   spareFrame = undefined;
-  return (spare && !spare.ended ? spare : newFrame()) ?? pageWorker();
+  const frame = spare && !spare.ended ? spare : newFrame();
+  if (!frame) return pageWorker();
+  frame.start();
+  return frame;
 }
 
 function storage(): Storage | undefined {

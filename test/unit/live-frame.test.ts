@@ -52,11 +52,13 @@ describe("FramedWorker", () => {
     const w = new FramedWorker(doc, new URL(`${FRAME}/live/kernel-frame.html`));
     expect(frame.appended).toBe(true);
     expect(frame.src).toBe(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`);
+    w.start();
     w.postMessage({ type: "run", cell: 1, source: "1" });
     w.postMessage({ type: "run", cell: 3, source: "3" });
     expect(posted).toEqual([]);
     fromFrame({ frame: "ready" });
     expect(posted).toEqual([
+      { message: { frame: "start" }, origin: FRAME },
       { message: { kernel: { type: "run", cell: 1, source: "1" } }, origin: FRAME },
       { message: { kernel: { type: "run", cell: 3, source: "3" } }, origin: FRAME },
     ]);
@@ -205,7 +207,9 @@ describe("startFrame (inside the frame)", () => {
     const f = fakeFrame(`${FRAME}/live/kernel-frame.html?parent=${encodeURIComponent(PAGE)}`);
     expect(f.started).toBe(true);
     expect(f.told).toEqual([{ message: { frame: "ready" }, origin: PAGE }]);
-    expect(f.workers.length).toBe(0); // no kernel before the first run
+    expect(f.workers.length).toBe(0); // no kernel before it is needed
+    f.send({ frame: "start" }); // needed: the page is fetching the first cell's source
+    expect(f.workers.length).toBe(1);
     f.send({ frame: "ping" });
     expect(f.told.at(-1)).toEqual({ message: { frame: "pong" }, origin: PAGE });
     f.send({ kernel: { type: "run", cell: 1, source: "1" } });
