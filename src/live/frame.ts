@@ -26,8 +26,9 @@ export function startFrame(win: FrameWindow, makeWorker: () => FrameWorker): boo
   if ((win.parent as unknown) === win || parentOrigin === undefined) return false;
   if (new URLSearchParams(win.location.search).get("parent") !== parentOrigin) return false;
   const tell = (m: FromFrame) => win.parent.postMessage(m, parentOrigin);
-  // The worker starts with the first run: the page makes this frame ahead of time (a process
-  // takes a moment to start), and a reader who never presses Run should not load the kernel.
+  // The worker starts when the page asks for it (Run pressed) or with the first run: the page makes
+  // this frame ahead of time (a process takes a moment to start), and a reader who never presses
+  // Run should not load the kernel.
   let worker: FrameWorker | undefined;
   const kernel = (): FrameWorker | undefined => {
     if (worker) return worker;

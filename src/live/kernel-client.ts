@@ -124,13 +124,12 @@ export class KernelClient {
       this.events.finished(next, error ? { status: "error", error } : { status: "error", reason: "source", message: (e as Error).message });
       return this.pump();
     }
-    if (this.current !== next) return; // stopped while the notebook loaded
+    if (this.current !== next || this.worker !== kernel) return; // stopped (or the kernel failed) while the notebook loaded
     this.ranText.set(next, source.source);
     if (this.stopped === next) this.stopped = undefined;
     this.events.started(next, source.source);
     // A check cell's result counts only with this nonce, which no cell's code sees (worker.ts).
     this.nonce = source.check ? Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("") : undefined;
-    if (this.worker !== kernel) return; // restarted meanwhile
     kernel.postMessage({ type: "run", cell: next, source: source.source, ...(source.check ? { check: true, nonce: this.nonce } : {}) });
   }
 

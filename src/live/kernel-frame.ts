@@ -56,7 +56,8 @@ export class FramedWorker implements WorkerLike {
   private readonly origin: string;
   private ready = false;
   private endedFlag = false;
-  /** The fallback worker, once the frame failed to load. */
+  /** The frame never got ready: the fallback worker serves instead, made when first needed. */
+  private fellBack = false;
   private inner: WorkerLike | undefined;
   private readonly waiting: ToWorker[] = [];
   private readonly listeners = { message: [] as MessageListener[], error: [] as ErrorListener[] };
@@ -110,7 +111,8 @@ export class FramedWorker implements WorkerLike {
 
   /** The kernel is needed now: the frame starts its worker (it would with the first run). */
   start(): void {
-    if (this.inner || this.endedFlag) return;
+    if (this.fellBack) return void this.backing();
+    if (this.endedFlag) return;
     this.started = true;
     if (this.ready) this.send({ frame: "start" });
   }
@@ -120,13 +122,13 @@ export class FramedWorker implements WorkerLike {
     return this.ready;
   }
 
-  /** Whether it was terminated, or failed. */
+  /** Whether it was terminated, or failed (a frame that fell back still serves). */
   get ended(): boolean {
-    return this.endedFlag;
+    return this.endedFlag && !this.fellBack;
   }
 
   postMessage(message: ToWorker): void {
-    if (this.inner) this.inner.postMessage(message);
+    if (this.fellBack) this.backing().postMessage(message);
     else if (this.endedFlag) return;
     else if (this.ready) this.send({ kernel: message });
     else this.waiting.push(message);
@@ -134,6 +136,7 @@ export class FramedWorker implements WorkerLike {
 
   terminate(): void {
     this.inner?.terminate();
+    this.fellBack = false;
     this.endFrame();
   }
 
@@ -176,7 +179,14 @@ export class FramedWorker implements WorkerLike {
   private failToLoad(message: string): void {
     if (!this.fallback) return this.fail(message);
     this.endFrame();
-    const inner = this.fallback();
+    this.fellBack = true;
+    if (this.started || this.waiting.length > 0) this.backing(); // else not before it is needed
+  }
+
+  /** The fallback worker, made on first use, with everything sent so far. */
+  private backing(): WorkerLike {
+    if (this.inner) return this.inner;
+    const inner = this.fallback!();
     inner.addEventListener("message", (e) => {
       for (const l of this.listeners.message) l(e);
     });
@@ -185,6 +195,7 @@ export class FramedWorker implements WorkerLike {
     });
     this.inner = inner;
     for (const w of this.waiting.splice(0)) inner.postMessage(w);
+    return inner;
   }
 
   private fail(message: string): void {

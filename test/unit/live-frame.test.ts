@@ -141,6 +141,29 @@ describe("FramedWorker", () => {
     expect(inner.terminated).toBe(true);
   });
 
+  test("a spare frame that never got ready makes its fallback only when the kernel is needed, and still serves", () => {
+    const { doc, loaded } = fakePage();
+    let made = 0;
+    const sent: unknown[] = [];
+    const w = new FramedWorker(doc, new URL(`${FRAME}/live/kernel-frame.html`), {
+      fallback: () => {
+        made++;
+        return { postMessage: (m) => sent.push(m), terminate: () => {}, addEventListener: () => {} };
+      },
+    });
+    loaded();
+    vi.advanceTimersByTime(10_000);
+    expect(made).toBe(0); // a reader who never presses Run loads no kernel
+    expect(w.ended).toBe(false);
+    w.start();
+    expect(made).toBe(1);
+    w.postMessage({ type: "run", cell: 1, source: "1" });
+    expect(sent).toEqual([{ type: "run", cell: 1, source: "1" }]);
+    expect(made).toBe(1);
+    w.terminate();
+    expect(w.ended).toBe(true);
+  });
+
   test("with the kernel client: the running cell ends as crashed, the next run gets a new frame", async () => {
     const pages: ReturnType<typeof fakePage>[] = [];
     const log: string[] = [];
