@@ -91,13 +91,36 @@ describe("in a kernel", () => {
   it("liveDisplay and trainingProgress update one output in place, drawing about 50 times and always the last step", () => {
     const { backend, sent } = fakeKernel();
     useDisplayBackend(backend);
-    const p = trainingProgress({ total: 101 });
+    const p = trainingProgress({ total: 101, minInterval: 0 });
     for (let step = 0; step < 101; step++) p.update({ step, loss: 1 / (step + 1) });
     const displays = new Set(sent.map((s) => s.display));
     expect([...displays]).toEqual(["live1"]);
     // every = round(101 / 50) = 2: steps 0, 1, 3, 5, … 99, and the last one, 100.
     expect(sent).toHaveLength(52);
     expect(sent.at(-1)!.markup).toContain("<b>step 101 of 101</b>");
+  });
+
+  it("trainingProgress({ minInterval }) redraws at most once per interval, and always the first and last steps", () => {
+    const { backend, sent } = fakeKernel();
+    useDisplayBackend(backend);
+    let now = 0;
+    // A step every 30 ms, a redraw wanted every step, at most one per 100 ms.
+    const p = trainingProgress({ total: 12, every: 1, minInterval: 100, clock: () => now });
+    for (let step = 0; step < 12; step++, now += 30) p.update({ step, loss: 1 });
+    // Drawn at 0 ms (step 1), 120 ms (step 5), 240 ms (step 9), and the last step at 330 ms.
+    expect(sent.map((s) => /<b>step (\d+) of 12<\/b>/.exec(s.markup)![1])).toEqual(["1", "5", "9", "12"]);
+  });
+
+  it("trainingProgress draws a redraw it skipped once the loop yields, so a loop stopped early is not shown behind", async () => {
+    const { backend, sent } = fakeKernel();
+    useDisplayBackend(backend);
+    let now = 0;
+    const p = trainingProgress({ total: 100, every: 1, minInterval: 100, clock: () => now });
+    for (let step = 0; step < 4; step++, now += 10) p.update({ step, loss: 1 }); // then training stops, without done()
+    expect(sent.map((s) => /<b>step (\d+) of 100<\/b>/.exec(s.markup)![1])).toEqual(["1"]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sent.map((s) => /<b>step (\d+) of 100<\/b>/.exec(s.markup)![1])).toEqual(["1", "4"]);
+    expect(() => trainingProgress({ total: 3, minInterval: -1 })).toThrow(/minInterval must be a number of milliseconds ≥ 0, got -1/);
   });
 
   it("kindOf: markup that starts with a tag is HTML (SVG included), anything else markdown", () => {
