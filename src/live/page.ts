@@ -37,6 +37,9 @@ import { Outputs } from "./outputs.js";
 import type { CellError } from "./kernel.js";
 import type { FromChecker, FromWorker, ToChecker } from "./protocol.js";
 import type { TypeProblem } from "./typecheck.js";
+import { TYPED_CELLS_FILE, type TypedCells, typedKey } from "./typed-cells.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { sanitize } from "./sanitize.js";
 import { parseEdit, SavedEdits } from "./saved-edits.js";
 import { checksOf, Score, scoreKey } from "./score.js";
@@ -128,8 +131,13 @@ class LivePage {
   private editorsLoading: Promise<void> | undefined;
   /** Execution count, as Jupyter's In [n]. */
   private count = 0;
-  /** The type checker's worker, started after the first output (typecheck-worker.ts). */
+  /**
+   * The type checker's worker (typecheck-worker.ts), started when a cell needs it: one the site's
+   * build did not check (an edit), a first edit, or after the first output when edits are expected.
+   */
   private checker: Worker | undefined;
+  /** The keys of the cells the build checked (typed-cells.ts), fetched with the first run's source. */
+  private typed: Promise<Set<string>> | undefined;
   private checkerReady = false;
   private checks = new Map<number, (m: FromChecker) => void>();
   private checkIds = 0;
@@ -356,7 +364,9 @@ class LivePage {
     const problems = this.refused.get(index);
     this.refused.delete(index);
     if (problems) this.editors.get(index)?.markProblems(problems);
-    this.startChecker(); // after the first output: the first Run never waits for the compiler
+    // Edits are expected (exercise mode, or edits saved before): the checker starts now, so that it is
+    // ready when an edited cell runs. Else it starts when a cell the build did not check comes.
+    if (this.exercise || this.state.edits.cells().length > 0) this.startChecker();
     void this.loadEditors(); // the same: CodeMirror's parse would delay the first output
     if (f.status === "error") {
       if (f.reason === "stopped") {
@@ -407,10 +417,25 @@ class LivePage {
     });
   }
 
-  /** The cell's type errors, given the cells this kernel ran before it; undefined while the checker is not ready. */
-  private typeProblems(source: string): Promise<TypeProblem[] | undefined> {
-    if (!this.checker || !this.checkerReady) return Promise.resolve(undefined);
-    return this.ask(this.checker, [...this.ranOk.values()], source);
+  /**
+   * The cell's type errors, given the cells this kernel ran before it: none for a cell the build
+   * checked after the same cells (typed-cells.ts); undefined while the checker is not ready.
+   */
+  private async typeProblems(source: string): Promise<TypeProblem[] | undefined> {
+    const prior = [...this.ranOk.values()];
+    if ((await this.typedCells()).has(typedKey(sha256Hex, prior, source))) return [];
+    this.startChecker();
+    if (!this.checker || !this.checkerReady) return undefined;
+    return this.ask(this.checker, prior, source);
+  }
+
+  /** The build's keys for this notebook; none when the file cannot be had (every cell is then checked). */
+  private typedCells(): Promise<Set<string>> {
+    this.typed ??= fetch(new URL(TYPED_CELLS_FILE, here))
+      .then((r) => (r.ok ? (r.json() as Promise<TypedCells>) : ({} as TypedCells)))
+      .then((all) => new Set(Array.isArray(all[this.notebook]) ? all[this.notebook] : []))
+      .catch(() => new Set<string>());
+    return this.typed;
   }
 
   private ask(checker: Worker, prior: string[], source: string): Promise<TypeProblem[] | undefined> {
@@ -515,6 +540,7 @@ class LivePage {
 
   private edited(index: number, text: string): void {
     if (this.state.role(index) === "check") return;
+    this.startChecker(); // an edited cell is checked when it runs: load the compiler while the learner types
     if (!this.state.edit(index, text)) this.toolbar.say("Your browser refused to save the edit (storage full or disabled): download the notebook to keep it.");
     this.mark(index, text);
   }
@@ -716,3 +742,8 @@ function typeError(cell: number, source: string, problems: TypeProblem[]): CellE
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
 else start();
+
+/** SHA-256 in hex, as Node's (typed-cells.ts). */
+function sha256Hex(text: string): string {
+  return bytesToHex(sha256(utf8ToBytes(text)));
+}

@@ -1,6 +1,6 @@
 /**
  * The type checker of the live page, in a worker of its own (TypeScript's compiler is ~3 MB and
- * takes a second to start): loaded by the page after its first output, never before, and kept
+ * takes a second to start): loaded by the page when a cell needs a check (typed-cells.ts), and kept
  * for the page's life. Receives a cell and the cells run before it, answers with the cell's type
  * errors (typecheck.ts).
  */

@@ -5,7 +5,7 @@
  * tslab's message: `line:column - message`, in the cell's own lines and columns.
  *
  * The compiler is big (~3 MB), so the live page loads it in its own worker (typecheck-worker.ts)
- * after the first output, never before; this module takes `ts` and the declaration files as
+ * only when a cell needs a check (never for a lesson run as written: typed-cells.ts); this module takes `ts` and the declaration files as
  * arguments, so the unit tests run it in Node on the real lessons.
  *
  * Earlier cells are seen as tslab sees them: each name has the type of its latest declaration

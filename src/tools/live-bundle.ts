@@ -13,7 +13,8 @@
  * - editor.js: CodeMirror for editing cells, loaded on the first edit or after the first output;
  * - markdown.js: marked, for the markdown a cell shows, loaded when a cell first shows some;
  * - typecheck-worker.js and typecheck-files.json: TypeScript's compiler and the declarations it
- *   reads, for checking cells' types as tslab does, loaded after the first output;
+ *   reads, for checking cells' types as tslab does, loaded when a cell needs it;
+ * - typed-cells.json: the lessons' cells that need no check when run as written (typed-cells.ts);
  * - live.css.
  *
  * The notebooks the page runs are written by render.ts, which offers them as downloads too:
@@ -22,7 +23,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { createHash } from "node:crypto";
 import { packageRoot } from "./files.js";
+import { sourceText } from "../ipynb/notebook.js";
+import { readNotebook } from "../ipynb/read.js";
+import { CellChecker } from "../live/typecheck.js";
+import { TYPED_CELLS_FILE, type TypedCells, typedKeys } from "../live/typed-cells.js";
 
 /** Bundle the live runtime into `<outDir>/live/`; returns the files written. */
 export async function buildLiveBundle(outDir: string): Promise<string[]> {
@@ -78,14 +84,17 @@ export async function buildLiveBundle(outDir: string): Promise<string[]> {
       output: { file: path.join(tmp, "kernel-frame.js"), format: "iife", minify: true },
     });
     fs.writeFileSync(path.join(tmp, "kernel-frame.html"), KERNEL_FRAME_HTML);
-    // The type checker (TypeScript's compiler), loaded by live.js after the first output, and the
+    // The type checker (TypeScript's compiler), loaded by live.js when a cell needs it, and the
     // declarations it reads (TypeScript's ES2022 lib, the library's and TF.js's types).
     await build({
       ...common,
       input: { "typecheck-worker": path.join(live, "typecheck-worker.ts") },
       output: { dir: tmp, format: "esm", entryFileNames: "[name].js", minify: true, codeSplitting: false },
     });
-    fs.writeFileSync(path.join(tmp, "typecheck-files.json"), JSON.stringify(typecheckFiles(root)));
+    const files = typecheckFiles(root);
+    fs.writeFileSync(path.join(tmp, "typecheck-files.json"), JSON.stringify(files));
+    // The cells the page need not check: each lesson's, run in order as written (typed-cells.ts).
+    fs.writeFileSync(path.join(tmp, TYPED_CELLS_FILE), JSON.stringify(await typedCells(outDir, files, root)));
     // The editor (CodeMirror), loaded by live.js on the first edit or run: one ES module.
     await build({
       ...common,
@@ -122,6 +131,61 @@ export const KERNEL_FRAME_HTML = `<!doctype html>
 <body></body>
 </html>
 `;
+
+/** Node's SHA-256 in hex (the page's @noble/hashes gives the same). */
+export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
+
+/**
+ * The keys of the cells of `<outDir>/notebooks/*.ipynb` (the lessons the pages run) whose types
+ * check when run in order (typed-cells.ts), by the notebook's URL as the page names it. The
+ * checking takes ~10 s for all lessons, so the result is kept in .cache/typed-cells/ under a hash of
+ * everything it depends on: the checker's files and code, TypeScript's version, the cells.
+ */
+export async function typedCells(outDir: string, files: Record<string, string>, root = packageRoot()): Promise<TypedCells> {
+  const dir = path.join(path.resolve(outDir), "notebooks");
+  const notebooks = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort() : [];
+  const sources = notebooks.map((f) => {
+    const nb = readNotebook(path.join(dir, f));
+    return { url: `notebooks/${f}`, cells: nb.cells.filter((c) => c.cell_type === "code").map((c) => sourceText(c)) };
+  });
+  const ts = (await import("typescript")).default;
+  const inputs = sha256Hex(JSON.stringify([ts.version, CellChecker.toString(), typedKeys.toString(), files, sources]));
+  const cached = path.join(root, ".cache", "typed-cells", `${inputs}.json`);
+  try {
+    return JSON.parse(fs.readFileSync(cached, "utf8")) as TypedCells;
+  } catch {
+    // not cached yet (or unreadable): check
+  }
+  const checker = new CellChecker(ts, { ...files });
+  const result: TypedCells = {};
+  for (const { url, cells } of sources) result[url] = typedKeys(sha256Hex, cells, (prior, source) => checker.check(prior, source));
+  keepInCache(cached, JSON.stringify(result));
+  return result;
+}
+
+/**
+ * Write a cache entry as a whole (renders running side by side never read half of one) and keep
+ * the 20 newest entries. The cache is only a shortcut: failing to write it is no error.
+ */
+function keepInCache(file: string, text: string): void {
+  const dir = path.dirname(file);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
+    const entries = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => {
+      try {
+        return { f, at: fs.statSync(path.join(dir, f)).mtimeMs };
+      } catch {
+        return { f, at: Infinity }; // removed meanwhile
+      }
+    });
+    for (const { f } of entries.sort((a, b) => b.at - a.at).slice(20)) fs.rmSync(path.join(dir, f), { force: true });
+  } catch {
+    // a read-only checkout, a full disk: the next build checks again
+  }
+}
 
 /**
  * What the type checker of the live page reads (typecheck.ts), as one JSON file: TypeScript's

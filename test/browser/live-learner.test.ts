@@ -327,6 +327,29 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     await context.close();
   });
 
+  test("a lesson run as written never loads the type checker (the build checked its cells); an edit loads it, and a type error is refused", async () => {
+    const { context, page, problems } = await open();
+    const checker: string[] = [];
+    page.on("request", (r) => /typecheck-(worker\.js|files\.json)$/.test(r.url()) && checker.push(new URL(r.url()).pathname));
+    expect((await runAndWait(page, 8)).status).toBe("ok"); // cells 1 … 9, unedited
+    await page.waitForTimeout(1500); // time enough for a checker started after the output to ask for its files
+    expect(checker).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.dataset.liveTypes)).toBeUndefined();
+    await edit(page, 8, 'const n: number = "hello";\nn');
+    await page.waitForFunction(() => document.documentElement.dataset.liveTypes === "ready", null, { timeout: 180_000 });
+    expect(checker.sort()).toEqual(["/live/typecheck-files.json", "/live/typecheck-worker.js"]);
+    const refused = await runAndWait(page, 8);
+    expect(refused.status).toBe("error");
+    expect(refused.text.split("\n")).toContain("1:7 - Type 'string' is not assignable to type 'number'.");
+    expect(refused.text).not.toMatch(/^'?hello'?$/m); // it did not run
+    // The lesson's text again: a second run of the cell (the build never saw one), checked, and it runs.
+    const lessonText = [JSON.parse(fs.readFileSync(path.join(outDir, "notebooks", `${lesson}.ipynb`), "utf8")).cells[8].source].flat().join("");
+    await replaceCode(page, 8, lessonText);
+    expect((await runAndWait(page, 8)).status).toBe("ok");
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test("the toolbar never covers the search results", async () => {
     const { context, page, problems } = await open();
     await page.fill(".site-search input", "derivative");
