@@ -138,7 +138,8 @@ class LivePage {
   private checker: Worker | undefined;
   /** The keys of the cells the build checked (typed-cells.ts), fetched with the first run's source. */
   private typed: Promise<Set<string>> | undefined;
-  private checkerReady = false;
+  /** Resolves once the checker has loaded (true) or failed to (false). */
+  private checkerLoad: Promise<boolean> | undefined;
   private checks = new Map<number, (m: FromChecker) => void>();
   private checkIds = 0;
   /** The cells this kernel ran without error, latest run last, with the code they ran: what a cell's types see. */
@@ -389,12 +390,12 @@ class LivePage {
     if (this.state.role(index) === "check") void this.recordCheck(index, f.status === "ok");
   }
 
-  // ---- types: checked as tslab checks them, once the checker is loaded -------------------
+  // ---- types: checked as tslab checks them ------------------------------------------------
 
   /**
-   * Start the type checker, after the first output. It warms up on an empty cell (loading the
-   * compiler and the declarations takes a few seconds); until then cells run unchecked, so no
-   * run ever waits for the compiler to load. Ready: <html data-live-types="ready">.
+   * Start the type checker (see `checker` for when). It warms up on an empty cell: loading the
+   * compiler and the declarations takes a few seconds, which a cell that needs a check waits for.
+   * Ready: <html data-live-types="ready">.
    */
   private startChecker(): void {
     if (this.checker) return;
@@ -410,22 +411,25 @@ class LivePage {
       this.checks.clear();
     });
     this.checker = worker;
-    void this.ask(worker, [], "").then((problems) => {
-      if (problems === undefined || this.checker !== worker) return;
-      this.checkerReady = true;
+    this.checkerLoad = this.ask(worker, [], "").then((problems) => {
+      if (problems === undefined || this.checker !== worker) return false;
       this.root.dataset.liveTypes = "ready";
+      return true;
     });
   }
 
   /**
    * The cell's type errors, given the cells this kernel ran before it: none for a cell the build
-   * checked after the same cells (typed-cells.ts); undefined while the checker is not ready.
+   * checked after the same cells (typed-cells.ts). Any other cell waits for the checker, as tslab
+   * never runs a cell unchecked; undefined (the cell runs unchecked, and the toolbar says why) only
+   * when the checker failed.
    */
   private async typeProblems(source: string): Promise<TypeProblem[] | undefined> {
     const prior = [...this.ranOk.values()];
     if ((await this.typedCells()).has(typedKey(sha256Hex, prior, source))) return [];
     this.startChecker();
-    if (!this.checker || !this.checkerReady) return undefined;
+    if (this.root.dataset.liveTypes !== "ready") this.toolbar.say("Loading TypeScript's compiler to check the cell's types (once per page)…");
+    if (!(await this.checkerLoad) || !this.checker) return undefined;
     return this.ask(this.checker, prior, source);
   }
 
@@ -445,8 +449,8 @@ class LivePage {
       this.checks.set(id, (m) => {
         if (m.failed !== undefined) {
           this.toolbar.say(`Types are not checked in this page: the type checker failed (${m.failed}).`);
-          this.checker = undefined; // tried again after the next output
-          this.checkerReady = false;
+          this.checker = undefined; // tried again for the next cell that needs it
+          this.checkerLoad = undefined;
           delete this.root.dataset.liveTypes;
           resolve(undefined);
         } else resolve(m.problems);
