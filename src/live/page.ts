@@ -364,7 +364,10 @@ class LivePage {
     this.runningSource = undefined;
     const problems = this.refused.get(index);
     this.refused.delete(index);
-    if (problems) this.editors.get(index)?.markProblems(problems);
+    if (problems) {
+      this.outputs.clear(index); // refused before it started: the last run's output goes, as Jupyter clears it on every run
+      this.editors.get(index)?.markProblems(problems);
+    }
     // Edits are expected (exercise mode, or edits saved before): the checker starts now, so that it is
     // ready when an edited cell runs. Else it starts when a cell the build did not check comes.
     if (this.exercise || this.state.edits.cells().length > 0) this.startChecker();
