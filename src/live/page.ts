@@ -140,6 +140,10 @@ class LivePage {
   private typed: Promise<Set<string>> | undefined;
   /** Resolves once the checker has loaded (true) or failed to (false). */
   private checkerLoad: Promise<boolean> | undefined;
+  /** Why the checker failed, once it did. */
+  private checkerFailed: string | undefined;
+  /** Cells about to run unchecked (the checker failed): their output says so. */
+  private readonly unchecked = new Set<number>();
   private checks = new Map<number, (m: FromChecker) => void>();
   private checkIds = 0;
   /** The cells this kernel ran without error, latest run last, with the code they ran: what a cell's types see. */
@@ -193,6 +197,8 @@ class LivePage {
       async (i) => {
         const source = await this.state.sourceOf(i);
         const problems = await this.typeProblems(source);
+        this.unchecked.delete(i);
+        if (problems === undefined) this.unchecked.add(i);
         if (problems && problems.length > 0) {
           this.refused.set(i, problems);
           throw Object.assign(new Error("type error"), { cellError: typeError(i, source, problems) });
@@ -322,6 +328,9 @@ class LivePage {
     this.controls.setState(index, "running");
     this.toolbar.say(`Running cell ${cellNumber(index)}…`);
     this.outputs.clear(index);
+    if (this.unchecked.delete(index)) {
+      this.outputs.note(index, "unchecked", `This cell ran without a type check: the type checker failed (${this.checkerFailed ?? "it could not be loaded"}). Running it again tries again.`);
+    }
     if (this.state.role(index) === "answer") {
       const names = reassignedHelpers(source);
       if (names.length > 0) {
@@ -370,7 +379,7 @@ class LivePage {
     }
     // Edits are expected (exercise mode, or edits saved before): the checker starts now, so that it is
     // ready when an edited cell runs. Else it starts when a cell the build did not check comes.
-    if (this.exercise || this.state.edits.cells().length > 0) this.startChecker();
+    if ((this.exercise || this.state.edits.cells().length > 0) && this.checkerFailed === undefined) this.startChecker();
     void this.loadEditors(); // the same: CodeMirror's parse would delay the first output
     if (f.status === "error") {
       if (f.reason === "stopped") {
@@ -417,6 +426,7 @@ class LivePage {
     this.checkerLoad = this.ask(worker, [], "").then((problems) => {
       if (problems === undefined || this.checker !== worker) return false;
       this.root.dataset.liveTypes = "ready";
+      this.checkerFailed = undefined;
       return true;
     });
   }
@@ -453,6 +463,7 @@ class LivePage {
         if (m.failed !== undefined) {
           this.toolbar.say(`Types are not checked in this page: the type checker failed (${m.failed}).`);
           this.checker = undefined; // tried again for the next cell that needs it
+          this.checkerFailed = m.failed;
           this.checkerLoad = undefined;
           delete this.root.dataset.liveTypes;
           resolve(undefined);
@@ -547,7 +558,9 @@ class LivePage {
 
   private edited(index: number, text: string): void {
     if (this.state.role(index) === "check") return;
-    this.startChecker(); // an edited cell is checked when it runs: load the compiler while the learner types
+    // An edited cell is checked when it runs: load the compiler while the learner types (once it
+    // failed, only a run tries again, not every keystroke).
+    if (this.checkerFailed === undefined) this.startChecker();
     if (!this.state.edit(index, text)) this.toolbar.say("Your browser refused to save the edit (storage full or disabled): download the notebook to keep it.");
     this.mark(index, text);
   }

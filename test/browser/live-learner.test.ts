@@ -350,6 +350,28 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     await context.close();
   });
 
+  test("a type checker that cannot load: the cell runs unchecked and its output says why; typing does not retry it, the next run does", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.route("**/live/typecheck-files.json", (r) => r.fulfill({ status: 404, body: "" }));
+    const { page, problems } = await open("", context);
+    let starts = 0;
+    page.on("request", (r) => r.url().endsWith("/live/typecheck-worker.js") && starts++);
+    await edit(page, 8, "const h = 0.001;\n6 * 7");
+    const ran = await runAndWait(page, 8);
+    expect(ran.status).toBe("ok");
+    expect(ran.text).toContain("42");
+    expect(ran.text).toMatch(/This cell ran without a type check: the type checker failed \(could not load [^)]*typecheck-files\.json: 404\)\. Running it again tries again\./);
+    const tried = starts; // the first edit started it, and the run tried again when it had failed
+    expect(tried).toBeGreaterThanOrEqual(1);
+    await replaceCode(page, 8, "const h = 0.001;\n6 * 8");
+    await page.waitForTimeout(500);
+    expect(starts).toBe(tried); // keystrokes after the failure start no checker
+    expect((await runAndWait(page, 8)).text).toContain("48");
+    expect(starts).toBe(tried + 1); // the run tries again
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   test("the toolbar never covers the search results", async () => {
     const { context, page, problems } = await open();
     await page.fill(".site-search input", "derivative");
