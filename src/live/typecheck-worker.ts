@@ -14,6 +14,9 @@ const checker: Promise<CellChecker> = fetch(new URL("typecheck-files.json", self
   if (!r.ok) throw new Error(`could not load ${r.url}: ${r.status}`);
   return new CellChecker(ts, (await r.json()) as Files);
 });
+// A failure is answered to each request (below); it must not also surface as an unhandled
+// rejection when it comes before the page's first request is read.
+checker.catch(() => {});
 
 self.addEventListener("message", (e: MessageEvent<ToChecker>) => {
   const { id, prior, source } = e.data;
