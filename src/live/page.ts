@@ -38,8 +38,6 @@ import type { CellError } from "./kernel.js";
 import type { FromChecker, FromWorker, ToChecker } from "./protocol.js";
 import type { TypeProblem } from "./typecheck.js";
 import { TYPED_CELLS_FILE, type TypedCells, typedKey } from "./typed-cells.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import { sanitize } from "./sanitize.js";
 import { parseEdit, SavedEdits } from "./saved-edits.js";
 import { checksOf, Score, scoreKey } from "./score.js";
@@ -434,12 +432,12 @@ class LivePage {
   /**
    * The cell's type errors, given the cells this kernel ran before it: none for a cell the build
    * checked after the same cells (typed-cells.ts). Any other cell waits for the checker, as tslab
-   * never runs a cell unchecked; undefined (the cell runs unchecked, and the toolbar says why) only
+   * never runs a cell unchecked; undefined (the cell runs unchecked, and its output says why) only
    * when the checker failed.
    */
   private async typeProblems(source: string): Promise<TypeProblem[] | undefined> {
     const prior = [...this.ranOk.values()];
-    if ((await this.typedCells()).has(typedKey(sha256Hex, prior, source))) return [];
+    if ((await this.typedCells()).has(typedKey(prior, source))) return [];
     this.startChecker();
     if (this.root.dataset.liveTypes !== "ready") this.toolbar.say("Loading TypeScript's compiler to check the cell's types (once per page)…");
     if (!(await this.checkerLoad) || !this.checker) return undefined;
@@ -762,8 +760,3 @@ function typeError(cell: number, source: string, problems: TypeProblem[]): CellE
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
 else start();
-
-/** SHA-256 in hex, as Node's (typed-cells.ts). */
-function sha256Hex(text: string): string {
-  return bytesToHex(sha256(utf8ToBytes(text)));
-}

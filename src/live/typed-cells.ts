@@ -7,21 +7,19 @@
  * at all) while every cell it runs has a listed key. An edited cell, or cells run in another
  * order, have keys the list lacks, and are checked as before.
  *
- * A key is a hash of the prior sources and the cell's source: SHA-256, 128 bits of it. No Node or
- * browser module here: the build passes Node's hash, the page that of @noble/hashes.
+ * A key is a hash of the prior sources and the cell's source: SHA-256, 128 bits of it, from
+ * `node:crypto` in the build and from the live bundle's shim of it (shims/crypto.ts) in the page.
  */
+import { createHash } from "node:crypto";
 
 /** The file of the live bundle that lists the keys: notebook URL (data-notebook) → keys. */
 export const TYPED_CELLS_FILE = "typed-cells.json";
 
 export type TypedCells = Record<string, string[]>;
 
-/** SHA-256 of a text's UTF-8 bytes, in hex: the page's (@noble/hashes) and Node's give the same. */
-export type Sha256Hex = (text: string) => string;
-
 /** The key of `source` run after `prior` (the sources of the cells that ran before it, in order). */
-export function typedKey(sha256Hex: Sha256Hex, prior: readonly string[], source: string): string {
-  return sha256Hex(JSON.stringify([prior, source])).slice(0, 32);
+export function typedKey(prior: readonly string[], source: string): string {
+  return createHash("sha256").update(JSON.stringify([prior, source])).digest("hex").slice(0, 32);
 }
 
 /**
@@ -29,12 +27,12 @@ export function typedKey(sha256Hex: Sha256Hex, prior: readonly string[], source:
  * problems is refused (no key), and later cells do not see it; every other cell is seen by those
  * after it. `problems(prior, source)` is the checker's.
  */
-export function typedKeys(sha256Hex: Sha256Hex, sources: readonly string[], problems: (prior: string[], source: string) => readonly unknown[]): string[] {
+export function typedKeys(sources: readonly string[], problems: (prior: string[], source: string) => readonly unknown[]): string[] {
   const prior: string[] = [];
   const keys: string[] = [];
   for (const source of sources) {
     if (problems(prior, source).length > 0) continue;
-    keys.push(typedKey(sha256Hex, prior, source));
+    keys.push(typedKey(prior, source));
     prior.push(source);
   }
   return keys;

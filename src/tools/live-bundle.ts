@@ -24,11 +24,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createHash } from "node:crypto";
-import { packageRoot } from "./files.js";
+import { packageRoot, readJsonIfValid, writeAtomic } from "./files.js";
 import { sourceText } from "../ipynb/notebook.js";
 import { readNotebook } from "../ipynb/read.js";
 import { CellChecker } from "../live/typecheck.js";
-import { TYPED_CELLS_FILE, type TypedCells, typedKeys } from "../live/typed-cells.js";
+import { TYPED_CELLS_FILE, type TypedCells, typedKey, typedKeys } from "../live/typed-cells.js";
 
 /** Bundle the live runtime into `<outDir>/live/`; returns the files written. */
 export async function buildLiveBundle(outDir: string): Promise<string[]> {
@@ -132,9 +132,6 @@ export const KERNEL_FRAME_HTML = `<!doctype html>
 </html>
 `;
 
-/** Node's SHA-256 in hex (the page's @noble/hashes gives the same). */
-export const sha256Hex = (text: string): string => createHash("sha256").update(text, "utf8").digest("hex");
-
 /**
  * The keys of the cells of `<outDir>/notebooks/*.ipynb` (the lessons the pages run) whose types
  * check when run in order (typed-cells.ts), by the notebook's URL as the page names it. The
@@ -149,39 +146,32 @@ export async function typedCells(outDir: string, files: Record<string, string>, 
     return { url: `notebooks/${f}`, cells: nb.cells.filter((c) => c.cell_type === "code").map((c) => sourceText(c)) };
   });
   const ts = (await import("typescript")).default;
-  const inputs = sha256Hex(JSON.stringify([ts.version, CellChecker.toString(), typedKeys.toString(), files, sources]));
+  const inputs = createHash("sha256").update(JSON.stringify([ts.version, CellChecker.toString(), typedKey.toString(), typedKeys.toString(), files, sources])).digest("hex");
   const cached = path.join(root, ".cache", "typed-cells", `${inputs}.json`);
-  try {
-    return JSON.parse(fs.readFileSync(cached, "utf8")) as TypedCells;
-  } catch {
-    // not cached yet (or unreadable): check
-  }
+  const known = readJsonIfValid(cached);
+  if (known !== undefined) return known as TypedCells;
   const checker = new CellChecker(ts, { ...files });
   const result: TypedCells = {};
-  for (const { url, cells } of sources) result[url] = typedKeys(sha256Hex, cells, (prior, source) => checker.check(prior, source));
+  for (const { url, cells } of sources) result[url] = typedKeys(cells, (prior, source) => checker.check(prior, source));
   keepInCache(cached, JSON.stringify(result));
   return result;
 }
 
-/**
- * Write a cache entry as a whole (renders running side by side never read half of one) and keep
- * the 20 newest entries. The cache is only a shortcut: failing to write it is no error.
- */
+/** Write a cache entry (readers never see half of one) and keep the 20 newest; failing is no error. */
 function keepInCache(file: string, text: string): void {
   const dir = path.dirname(file);
   try {
     fs.mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
-    const entries = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => {
+    writeAtomic(file, text);
+    const age = (f: string) => {
       try {
-        return { f, at: fs.statSync(path.join(dir, f)).mtimeMs };
+        return fs.statSync(path.join(dir, f)).mtimeMs;
       } catch {
-        return { f, at: Infinity }; // removed meanwhile
+        return Infinity; // removed meanwhile
       }
-    });
-    for (const { f } of entries.sort((a, b) => b.at - a.at).slice(20)) fs.rmSync(path.join(dir, f), { force: true });
+    };
+    const entries = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort((a, b) => age(b) - age(a));
+    for (const f of entries.slice(20)) fs.rmSync(path.join(dir, f), { force: true });
   } catch {
     // a read-only checkout, a full disk: the next build checks again
   }
