@@ -327,7 +327,7 @@ class LivePage {
     this.toolbar.say(`Running cell ${cellNumber(index)}…`);
     this.outputs.clear(index);
     if (this.unchecked.delete(index)) {
-      this.outputs.note(index, "unchecked", `This cell ran without a type check: the type checker failed (${this.checkerFailed ?? "it could not be loaded"}). Running it again tries again.`);
+      this.outputs.note(index, "unchecked", `This cell ran without a type check: the type checker failed (${this.checkerFailed ?? "it could not be loaded"}). Run it again to try the checker once more.`);
     }
     if (this.state.role(index) === "answer") {
       const names = reassignedHelpers(source);

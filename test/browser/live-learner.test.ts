@@ -360,7 +360,7 @@ describe.skipIf(!(hasJupyter() && hasChromium()))("the live page: what a learner
     const ran = await runAndWait(page, 8);
     expect(ran.status).toBe("ok");
     expect(ran.text).toContain("42");
-    expect(ran.text).toMatch(/This cell ran without a type check: the type checker failed \(could not load [^)]*typecheck-files\.json: 404\)\. Running it again tries again\./);
+    expect(ran.text).toMatch(/This cell ran without a type check: the type checker failed \(could not load [^)]*typecheck-files\.json: 404\)\. Run it again to try the checker once more\./);
     const tried = starts; // the first edit started it, and the run tried again when it had failed
     expect(tried).toBeGreaterThanOrEqual(1);
     await replaceCode(page, 8, "const h = 0.001;\n6 * 8");
